@@ -1,0 +1,48 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface AppReplicasArgs {
+    name: string;
+    dockerName: string;
+    image: pulumi.Input<string>;
+    network: pulumi.Input<string>;
+    replicas: number;
+    port: number;
+    hostPort?: number;
+    envs: pulumi.Input<string>[];
+    labels: docker.types.input.ContainerLabel[];
+    /** Resolves only once the service's migration applied; see migrationGate.ts. */
+    dependsOn: pulumi.Input<pulumi.Input<pulumi.Resource>[]>;
+}
+
+/** Docker name of replica `i` (1-based). */
+export function appContainerName(dockerName: string, i: number): string {
+    return `${dockerName}-app-${i}`;
+}
+
+/**
+ * The service's app containers, all created together once the gate opens. Each replica's inputs depend only on its
+ * own index, so scaling from 3 to 5 adds replicas 4 and 5 and leaves 1 to 3 alone, and scaling down removes the
+ * highest. All replicas share the service's name as a network alias: other containers reach them round-robin at
+ * http://<service>:<port>.
+ */
+export function createAppReplicas(args: AppReplicasArgs, parent: pulumi.Resource): docker.Container[] {
+    return Array.from({ length: args.replicas }, (_, index) => {
+        const i = index + 1;
+        return new docker.Container(
+            `${args.name}-app-${i}`,
+            {
+                name: appContainerName(args.dockerName, i),
+                image: args.image,
+                envs: args.envs,
+                networksAdvanced: [{ name: args.network, aliases: [args.name] }],
+                ports: args.hostPort === undefined ? [] : [{ internal: args.port, external: args.hostPort + index }],
+                restart: "unless-stopped",
+                labels: [...args.labels, { label: "library.replica", value: String(i) }],
+            },
+            // The name (and a host port, if any) belongs to one container at a time, so a replacement removes the
+            // old replica first.
+            { parent, dependsOn: args.dependsOn, deleteBeforeReplace: true },
+        );
+    });
+}

@@ -1,0 +1,129 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { appEnvironment, jdbcUrl } from "./appEnvironment";
+import { createAppReplicas, appContainerName } from "./appReplicas";
+import { APP_ROLE_CALLBACK_FILE, databaseNames } from "./appRole";
+import { createFlywayMigration } from "./flywayMigration";
+import { MigrationOutcome, migrationOutcome, whenMigrationApplied } from "./migrationGate";
+import { MigrationSet, readMigrationFolder } from "./migrationFiles";
+import { createPostgresDatabase } from "./postgresDatabase";
+import { serviceConfigSchema } from "./stackConfig";
+import { serviceProblems } from "./serviceRules";
+import { InvalidStackConfigError } from "./validateStack";
+
+/** Arguments of one service: its images, its migrations, and how many app containers to run. */
+export interface ServiceWithMigrationsArgs {
+    /** Name of the Docker network every container of the service joins (e.g. a docker.Network's `name`). */
+    network: pulumi.Input<string>;
+    /** Image of the app containers; a docker.RemoteImage's `imageId` keeps previews free of spurious diffs. */
+    appImage: pulumi.Input<string>;
+    /** PostgreSQL image of the service's database. */
+    postgresImage: pulumi.Input<string>;
+    /** Flyway image of the one-shot migration. */
+    flywayImage: pulumi.Input<string>;
+    /** The service's migrations: a folder path, or a set already read with readMigrationFolder. */
+    migrations: string | MigrationSet;
+    /** Number of app containers; 0 keeps the database and migrations without apps. Default 1. */
+    replicas?: number;
+    /** Port the app listens on inside its container. Default 8080. */
+    port?: number;
+    /** Extra environment for the app containers (the datasource and SPRING_FLYWAY_ENABLED=false are set for you). */
+    env?: Record<string, pulumi.Input<string>>;
+    /** Publish replica i on host port hostPort + i - 1. Default: not published. */
+    hostPort?: number;
+    /** Publish the database on this host port. Default: not published. */
+    databaseHostPort?: number;
+    /** Prefix of Docker object names, so two stacks can share one Docker host. Default: none. */
+    dockerNamePrefix?: string;
+}
+
+/**
+ * A service with its own PostgreSQL, one one-shot Flyway container that migrates it, and app containers that are
+ * created only after that container exited with 0.
+ */
+export class ServiceWithMigrations extends pulumi.ComponentResource {
+    /** DNS name of the database on the network. */
+    public readonly databaseAlias: string;
+    /** Flyway's result: `applied 3 migrations, now at version 3`, `up to date at version 3`, or the failure. */
+    public readonly migrationSummary: pulumi.Output<string>;
+    /** Resolves to the outcome of this service's migration (never rejects); what other services can gate on. */
+    public readonly migrationOutcome: pulumi.Output<MigrationOutcome>;
+    /** Docker names of the app containers, once they exist. */
+    public readonly appContainerNames: pulumi.Output<string[]>;
+
+    constructor(name: string, args: ServiceWithMigrationsArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Checked before super(): a bad argument must not leave even the component registered.
+        const migrations = checkArgs(name, args);
+        super("library:index:ServiceWithMigrations", name, {}, opts);
+        const replicas = args.replicas ?? 1;
+        const port = args.port ?? 8080;
+        const dockerName = `${args.dockerNamePrefix ?? ""}${name}`;
+        const names = databaseNames(name);
+        const databaseAlias = `${name}-db`;
+        const labels = (role: string) => [
+            { label: "library.service", value: name },
+            { label: "library.role", value: role },
+        ];
+
+        // No special characters: the passwords travel through a JDBC-style env and a SQL literal in the callback.
+        const ownerPassword = new random.RandomPassword(`${name}-db-owner-password`, { length: 32, special: false }, { parent: this });
+        const appPassword = new random.RandomPassword(`${name}-db-app-password`, { length: 32, special: false }, { parent: this });
+
+        const database = createPostgresDatabase(
+            {
+                name, dockerName, image: args.postgresImage, network: args.network, alias: databaseAlias,
+                database: names.database, owner: names.owner, ownerPassword: ownerPassword.result,
+                hostPort: args.databaseHostPort, labels: labels("database"),
+            },
+            this,
+        );
+        const url = jdbcUrl(databaseAlias, names.database);
+        const flyway = createFlywayMigration(
+            {
+                name, dockerName, image: args.flywayImage, network: args.network, jdbcUrl: url,
+                owner: names.owner, ownerPassword: ownerPassword.result, appUser: names.appUser, appPassword: appPassword.result,
+                migrations, labels: labels("migration"), dependsOn: [database],
+            },
+            this,
+        );
+
+        this.migrationOutcome = migrationOutcome(name, flyway.exitCode, flyway.containerLogs);
+        const apps = createAppReplicas(
+            {
+                name, dockerName, image: args.appImage, network: args.network, replicas, port, hostPort: args.hostPort,
+                envs: appEnvironment({ jdbcUrl: url, user: names.appUser, password: appPassword.result, port, env: args.env ?? {} }),
+                labels: labels("app"),
+                dependsOn: whenMigrationApplied(this.migrationOutcome, flyway, replicas === 1 ? "its app container was" : `its ${replicas} app containers were`),
+            },
+            this,
+        );
+
+        this.databaseAlias = databaseAlias;
+        this.migrationSummary = this.migrationOutcome.apply((o) => (o.status === "applied" ? o.summary : `failed with exit code ${o.exitCode}`));
+        // Derived from the outcome, not from the containers: a failed service's containers never register, and an
+        // output waiting on them would hang the update instead of letting it report the failure.
+        this.appContainerNames = this.migrationOutcome.apply((o) =>
+            o.status === "applied" ? apps.map((_, i) => appContainerName(dockerName, i + 1)) : [],
+        );
+        this.registerOutputs({
+            databaseAlias: this.databaseAlias,
+            migrationSummary: this.migrationSummary,
+            appContainerNames: this.appContainerNames,
+        });
+    }
+}
+
+/** The component's own check of its plain arguments, with the stack's rules; returns the migrations to upload. */
+function checkArgs(name: string, args: ServiceWithMigrationsArgs): MigrationSet {
+    const where = `ServiceWithMigrations '${name}'`;
+    const shape = serviceConfigSchema.pick({ replicas: true, port: true, hostPort: true, databaseHostPort: true });
+    const parsed = shape.safeParse({ replicas: args.replicas, port: args.port, hostPort: args.hostPort, databaseHostPort: args.databaseHostPort });
+    const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${where}.${i.path.join(".")}: ${i.message}`);
+    problems.push(...serviceProblems(where, name, { replicas: args.replicas ?? 1, hostPort: args.hostPort, envKeys: Object.keys(args.env ?? {}) }));
+    const folder = typeof args.migrations === "string" ? readMigrationFolder(name, args.migrations, [APP_ROLE_CALLBACK_FILE]) : { problems: [], migrations: args.migrations };
+    problems.push(...folder.problems);
+    if (problems.length > 0 || !folder.migrations) {
+        throw new InvalidStackConfigError(problems);
+    }
+    return folder.migrations;
+}

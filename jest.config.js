@@ -1,0 +1,9 @@
+/** Jest runs the TypeScript sources directly through ts-jest. */
+module.exports = {
+    preset: "ts-jest",
+    testEnvironment: "node",
+    roots: ["<rootDir>/test"],
+    testMatch: ["**/*.test.ts"],
+    // Pulumi mocks and a real PostgreSQL both take a moment on a shared 2-core machine.
+    testTimeout: 60_000,
+};

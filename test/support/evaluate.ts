@@ -1,0 +1,54 @@
+import * as pulumi from "@pulumi/pulumi";
+import { FlywayResult, RecordingMocks, Registration } from "./mocks";
+
+// Internal to the SDK, but it is how the real language host knows a program has finished: every registration,
+// including the ones waiting on a migration gate, has either reached the engine or failed.
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+
+export interface Evaluation<T> {
+    registrations: Registration[];
+    /** Errors the program raised asynchronously; the Pulumi CLI would print each and fail the update. */
+    errors: Error[];
+    result: T;
+}
+
+export interface EvaluateOptions {
+    preview?: boolean;
+    flywayResults?: Record<string, FlywayResult>;
+    stack?: string;
+    config?: Record<string, string>;
+}
+
+/** Runs `program` under fresh mocks and waits until every registration has settled. */
+export async function evaluate<T>(program: () => T, options: EvaluateOptions = {}): Promise<Evaluation<T>> {
+    const mocks = new RecordingMocks(options.preview ?? false, options.flywayResults);
+    await pulumi.runtime.setMocks(mocks, "library", options.stack ?? "dev", options.preview ?? false);
+    pulumi.runtime.setAllConfig(options.config ?? {});
+    const errors: Error[] = [];
+    const capture = (reason: unknown) => {
+        const error = reason instanceof Error ? reason : new Error(String(reason));
+        if (!errors.includes(error)) errors.push(error);
+    };
+    process.on("unhandledRejection", capture);
+    try {
+        const result = program();
+        await waitForRPCs();
+        // Let rejections raised in the last turn reach the handler.
+        await new Promise((resolve) => setImmediate(resolve));
+        return { registrations: mocks.registrations, errors, result };
+    } finally {
+        process.off("unhandledRejection", capture);
+    }
+}
+
+/** Resolves an Output's value (tests only; a program would use apply). */
+export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply(resolve));
+}
+
+export function named(registrations: readonly Registration[], name: string): Registration {
+    const found = registrations.find((r) => r.name === name);
+    if (!found) throw new Error(`no resource named ${name}; registered: ${registrations.map((r) => r.name).join(", ")}`);
+    return found;
+}

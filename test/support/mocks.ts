@@ -1,0 +1,53 @@
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
+
+/** One resource as the program registered it. */
+export interface Registration {
+    type: string;
+    name: string;
+    inputs: Record<string, any>;
+}
+
+/** How a service's Flyway run ends under the mocks; the default is success. */
+export interface FlywayResult {
+    exitCode: number;
+    log: string;
+}
+
+export const CONTAINER = "docker:index/container:Container";
+export const SUCCESS_LOG = 'Successfully applied 3 migrations to schema "public", now at version v3 (execution time 00:00.041s)';
+
+/**
+ * Mocks that record every registration and answer as the Docker provider would: a Flyway container (the attached
+ * one) reports `exitCode` and `containerLogs`, except during preview, where they stay unknown as on a real preview.
+ */
+export class RecordingMocks implements pulumi.runtime.Mocks {
+    readonly registrations: Registration[] = [];
+
+    constructor(
+        private readonly preview: boolean,
+        private readonly flywayResults: Record<string, FlywayResult> = {},
+    ) {}
+
+    newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, any> } {
+        this.registrations.push({ type: args.type, name: args.name, inputs: args.inputs });
+        const state: Record<string, any> = { ...args.inputs };
+        if (args.type === "docker:index/remoteImage:RemoteImage" && !this.preview) {
+            state.imageId = `sha256:${createHash("sha256").update(args.inputs.name).digest("hex")}`;
+        }
+        if (args.type === "random:index/randomPassword:RandomPassword" && !this.preview) {
+            state.result = `mock-password-of-${args.name}`;
+        }
+        if (args.type === CONTAINER && args.inputs.attach && !this.preview) {
+            const service = args.name.replace(/-flyway$/, "");
+            const result = this.flywayResults[service] ?? { exitCode: 0, log: SUCCESS_LOG };
+            state.exitCode = result.exitCode;
+            state.containerLogs = result.log;
+        }
+        return { id: this.preview ? "" : `${args.name}-id`, state };
+    }
+
+    call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
+        return args.inputs;
+    }
+}
