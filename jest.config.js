@@ -1,7 +1,7 @@
 /** Jest runs the TypeScript sources directly through ts-jest. */
 module.exports = {
     preset: "ts-jest",
-    testEnvironment: "node",
+    testEnvironment: "<rootDir>/test/support/pulumiEnvironment.js",
     roots: ["<rootDir>/test"],
     testMatch: ["**/*.test.ts"],
     // Pulumi mocks and a real PostgreSQL both take a moment on a shared 2-core machine.

@@ -16,13 +16,14 @@ export interface Evaluation<T> {
 export interface EvaluateOptions {
     preview?: boolean;
     flywayResults?: Record<string, FlywayResult>;
+    flywayFinishes?: Promise<void>;
     stack?: string;
     config?: Record<string, string>;
 }
 
 /** Runs `program` under fresh mocks and waits until every registration has settled. */
-export async function evaluate<T>(program: () => T, options: EvaluateOptions = {}): Promise<Evaluation<T>> {
-    const mocks = new RecordingMocks(options.preview ?? false, options.flywayResults);
+export async function evaluate<T>(program: () => T, options: EvaluateOptions = {}, onStarted?: (registrations: Registration[]) => Promise<void>): Promise<Evaluation<T>> {
+    const mocks = new RecordingMocks(options.preview ?? false, options.flywayResults, options.flywayFinishes);
     await pulumi.runtime.setMocks(mocks, "library", options.stack ?? "dev", options.preview ?? false);
     pulumi.runtime.setAllConfig(options.config ?? {});
     const errors: Error[] = [];
@@ -30,15 +31,22 @@ export async function evaluate<T>(program: () => T, options: EvaluateOptions = {
         const error = reason instanceof Error ? reason : new Error(String(reason));
         if (!errors.includes(error)) errors.push(error);
     };
-    process.on("unhandledRejection", capture);
+    // Stand in for the Pulumi language host while the program runs: it logs each distinct unhandled rejection as an
+    // error of the update. Jest's own listener would instead fail the test, so it steps aside until the program ends.
+    const host = (globalThis as unknown as { hostProcess: NodeJS.Process }).hostProcess;
+    const jestListeners = host.rawListeners("unhandledRejection") as ((...args: unknown[]) => void)[];
+    host.removeAllListeners("unhandledRejection");
+    host.on("unhandledRejection", capture);
     try {
         const result = program();
+        await onStarted?.(mocks.registrations);
         await waitForRPCs();
         // Let rejections raised in the last turn reach the handler.
         await new Promise((resolve) => setImmediate(resolve));
         return { registrations: mocks.registrations, errors, result };
     } finally {
-        process.off("unhandledRejection", capture);
+        host.off("unhandledRejection", capture);
+        jestListeners.forEach((listener) => host.on("unhandledRejection", listener));
     }
 }
 

@@ -27,9 +27,11 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     constructor(
         private readonly preview: boolean,
         private readonly flywayResults: Record<string, FlywayResult> = {},
+        /** Flyway containers finish only once this settles, as `attach` keeps a real create open until the exit. */
+        private readonly flywayFinishes: Promise<void> = Promise.resolve(),
     ) {}
 
-    newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, any> } {
+    async newResource(args: pulumi.runtime.MockResourceArgs): Promise<{ id: string; state: Record<string, any> }> {
         this.registrations.push({ type: args.type, name: args.name, inputs: args.inputs });
         const state: Record<string, any> = { ...args.inputs };
         if (args.type === "docker:index/remoteImage:RemoteImage" && !this.preview) {
@@ -39,6 +41,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
             state.result = `mock-password-of-${args.name}`;
         }
         if (args.type === CONTAINER && args.inputs.attach && !this.preview) {
+            await this.flywayFinishes;
             const service = args.name.replace(/-flyway$/, "");
             const result = this.flywayResults[service] ?? { exitCode: 0, log: SUCCESS_LOG };
             state.exitCode = result.exitCode;

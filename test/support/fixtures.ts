@@ -1,0 +1,22 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+/** A throwaway project folder with `migrations/<service>/<file>` as given. */
+export function projectWith(migrations: Record<string, Record<string, string>>): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "library-project-"));
+    for (const [service, files] of Object.entries(migrations)) {
+        fs.mkdirSync(path.join(dir, "migrations", service), { recursive: true });
+        for (const [name, content] of Object.entries(files)) {
+            fs.writeFileSync(path.join(dir, "migrations", service, name), content);
+        }
+    }
+    return dir;
+}
+
+export const ONE_MIGRATION = { "V1__create_things.sql": "CREATE TABLE things (id bigint PRIMARY KEY);\n" };
+
+/** A valid service block; spread overrides over it. */
+export function serviceBlock(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+    return { image: "ghcr.io/acme/app:1.0.0", replicas: 2, port: 8080, env: {}, ...overrides };
+}
