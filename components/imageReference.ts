@@ -4,7 +4,9 @@
  */
 
 const DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
-const DOMAIN = `(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?`;
+// Like Docker, a first component counts as a registry only with a '.' or a port, or as localhost; so `Flyway/flyway`
+// is a (bad) repository name, not a registry called "Flyway".
+const DOMAIN = `(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})+(?::[0-9]+)?|${DOMAIN_COMPONENT}:[0-9]+|localhost|\\[[0-9a-fA-F:]+\\](?::[0-9]+)?)`;
 const PATH_COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
 const NAME = `(?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*`;
 const TAG = "[\\w][\\w.-]{0,127}";
@@ -16,7 +18,8 @@ const MAX_NAME_LENGTH = 255;
 export function imageReferenceProblem(reference: string): string | undefined {
     const match = REFERENCE.exec(reference);
     if (!match) {
-        if (/[A-Z]/.test(reference.split(/[:@]/)[0].split("/").pop() ?? "")) {
+        const repository = reference.split("@")[0].replace(/:[^/]*$/, "").split("/");
+        if (repository.slice(/[.:]/.test(repository[0]) && repository.length > 1 ? 1 : 0).some((part) => /[A-Z]/.test(part))) {
             return `'${reference}' is not a valid image reference: repository names are lower-case`;
         }
         return `'${reference}' is not a valid image reference; expected [registry/]repository:tag or repository@sha256:<digest>, e.g. postgres:17`;

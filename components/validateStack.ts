@@ -1,10 +1,11 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
 import { APP_ROLE_CALLBACK_FILE } from "./appRole";
 import { imageReferenceProblem } from "./imageReference";
 import { MigrationSet, readMigrationFolder } from "./migrationFiles";
 import { serviceProblems } from "./serviceRules";
-import { describeSchemaIssues, ServiceConfig, stackConfigSchema } from "./stackConfig";
+import { describeSchemaIssues, ServiceConfig, serviceConfigSchema, stackConfigSchema } from "./stackConfig";
 
 /**
  * Turns the stack's raw configuration into settings the program can wire, or stops the program before it registers a
@@ -41,38 +42,53 @@ export class InvalidStackConfigError extends pulumi.RunError {
  * would be right.
  */
 export function validateStack(raw: Record<string, unknown>, projectDir: string, namespace = "library"): StackSettings {
-    const parsed = stackConfigSchema.safeParse(raw, { reportInput: true });
-    if (!parsed.success) {
-        throw new InvalidStackConfigError(describeSchemaIssues(parsed.error.issues, namespace));
-    }
-    const config = parsed.data;
     const problems: string[] = [];
-    const names = Object.keys(config.services).sort();
-    if (names.length === 0) {
+    // Each service is parsed on its own, so one malformed service does not hide the problems of the others.
+    const top = stackConfigSchema.extend({ services: z.record(z.string(), z.unknown()) }).safeParse(raw, { reportInput: true });
+    if (!top.success) {
+        problems.push(...describeSchemaIssues(top.error.issues, namespace));
+    }
+    const rawServices = top.success ? top.data.services : isRecord(raw.services) ? raw.services : {};
+    const names = Object.keys(rawServices).sort();
+    if (top.success && names.length === 0) {
         problems.push(`${namespace}:services: no services configured; add at least one, e.g. catalog: { image: ghcr.io/acme/catalog:1.0.0, replicas: 2 }`);
     }
-    for (const [key, image] of [["postgresImage", config.postgresImage], ["flywayImage", config.flywayImage]] as const) {
-        const problem = imageReferenceProblem(image);
+    for (const key of ["postgresImage", "flywayImage"] as const) {
+        const image = top.success ? top.data[key] : raw[key];
+        const problem = typeof image === "string" ? imageReferenceProblem(image) : undefined;
         if (problem) problems.push(`${namespace}:${key}: ${problem}`);
     }
+    const migrationsDir = top.success ? top.data.migrationsDir : typeof raw.migrationsDir === "string" ? raw.migrationsDir : "migrations";
+    const parsedServices: Record<string, ServiceConfig> = {};
     const services: ServiceSettings[] = [];
     for (const name of names) {
-        const service = config.services[name];
         const where = `${namespace}:services.${name}`;
-        problems.push(...serviceProblems(where, name, { ...service, envKeys: Object.keys(service.env) }));
-        const imageProblem = imageReferenceProblem(service.image);
+        const parsed = serviceConfigSchema.safeParse(rawServices[name], { reportInput: true });
+        if (!parsed.success) {
+            problems.push(...describeSchemaIssues(parsed.error.issues.map((i) => ({ ...i, path: ["services", name, ...i.path] })), namespace));
+        } else {
+            const service = parsed.data;
+            parsedServices[name] = service;
+            problems.push(...serviceProblems(where, name, { ...service, envKeys: Object.keys(service.env) }));
+        }
+        const image = isRecord(rawServices[name]) ? rawServices[name].image : undefined;
+        const imageProblem = typeof image === "string" ? imageReferenceProblem(image) : undefined;
         if (imageProblem) problems.push(`${where}.image: ${imageProblem}`);
-        const folder = readMigrationFolder(name, path.join(projectDir, config.migrationsDir, name), [APP_ROLE_CALLBACK_FILE]);
+        const folder = readMigrationFolder(name, path.join(projectDir, migrationsDir, name), [APP_ROLE_CALLBACK_FILE]);
         problems.push(...folder.problems);
-        if (folder.migrations) {
-            services.push({ ...service, name, migrations: folder.migrations });
+        if (parsed.success && folder.migrations) {
+            services.push({ ...parsed.data, name, migrations: folder.migrations });
         }
     }
-    problems.push(...hostPortCollisions(namespace, config.services));
-    if (problems.length > 0) {
+    problems.push(...hostPortCollisions(namespace, parsedServices));
+    if (problems.length > 0 || !top.success) {
         throw new InvalidStackConfigError(problems);
     }
-    return { services, postgresImage: config.postgresImage, flywayImage: config.flywayImage };
+    return { services, postgresImage: top.data.postgresImage, flywayImage: top.data.flywayImage };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** Host ports each service publishes: replica i of an app on hostPort + i - 1, and its database on databaseHostPort. */
