@@ -4,6 +4,7 @@ import { z } from "zod";
 import { APP_ROLE_CALLBACK_FILE } from "./appRole";
 import { imageReferenceProblem } from "./imageReference";
 import { MigrationSet, readMigrationFolder } from "./migrationFiles";
+import { lockProblems, MigrationLock, readLock } from "./migrationLock";
 import { serviceProblems } from "./serviceRules";
 import { describeSchemaIssues, ServiceConfig, serviceConfigSchema, stackConfigSchema } from "./stackConfig";
 
@@ -59,6 +60,8 @@ export function validateStack(raw: Record<string, unknown>, projectDir: string, 
         if (problem) problems.push(`${namespace}:${key}: ${problem}`);
     }
     const migrationsDir = top.success ? top.data.migrationsDir : typeof raw.migrationsDir === "string" ? raw.migrationsDir : "migrations";
+    const migrationsRoot = path.join(projectDir, migrationsDir);
+    const lock = readLockOrProblem(migrationsRoot, problems);
     const parsedServices: Record<string, ServiceConfig> = {};
     const services: ServiceSettings[] = [];
     for (const name of names) {
@@ -74,8 +77,12 @@ export function validateStack(raw: Record<string, unknown>, projectDir: string, 
         const image = isRecord(rawServices[name]) ? rawServices[name].image : undefined;
         const imageProblem = typeof image === "string" ? imageReferenceProblem(image) : undefined;
         if (imageProblem) problems.push(`${where}.image: ${imageProblem}`);
-        const folder = readMigrationFolder(name, path.join(projectDir, migrationsDir, name), [APP_ROLE_CALLBACK_FILE]);
+        const folder = readMigrationFolder(name, path.join(migrationsRoot, name), [APP_ROLE_CALLBACK_FILE]);
         problems.push(...folder.problems);
+        if (folder.migrations) {
+            // Unlocked new files are fine here (that is how a migration gets added); the tests insist on the lock.
+            problems.push(...lockProblems(lock, name, folder.migrations, { requireLocked: false }));
+        }
         if (parsed.success && folder.migrations) {
             services.push({ ...parsed.data, name, migrations: folder.migrations });
         }
@@ -85,6 +92,15 @@ export function validateStack(raw: Record<string, unknown>, projectDir: string, 
         throw new InvalidStackConfigError(problems);
     }
     return { services, postgresImage: top.data.postgresImage, flywayImage: top.data.flywayImage };
+}
+
+function readLockOrProblem(migrationsRoot: string, problems: string[]): MigrationLock {
+    try {
+        return readLock(migrationsRoot);
+    } catch (e) {
+        problems.push(e instanceof Error ? e.message : String(e));
+        return {};
+    }
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

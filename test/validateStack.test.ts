@@ -1,3 +1,7 @@
+import * as fs from "fs";
+import * as path from "path";
+import { readMigrationFolder } from "../components/migrationFiles";
+import { withNewFiles, writeLock } from "../components/migrationLock";
 import { InvalidStackConfigError, validateStack } from "../components/validateStack";
 import { ONE_MIGRATION, projectWith, serviceBlock } from "./support/fixtures";
 
@@ -130,5 +134,34 @@ describe("validateStack rejects, naming the key and what would be right", () => 
             expect.stringContaining("service 'loans': migrations folder"),
         ]);
         expect(() => validateStack(raw, dir)).toThrow(/^The stack configuration has 7 problems; nothing was created or changed:\n  - /);
+    });
+});
+
+describe("validateStack and the migration lock", () => {
+    const lockedProject = () => {
+        const dir = projectWith({ catalog: { "V1__a.sql": "CREATE TABLE a (id int);\n" } });
+        const root = path.join(dir, "migrations");
+        writeLock(root, withNewFiles({}, "catalog", readMigrationFolder("catalog", path.join(root, "catalog")).migrations!).lock);
+        return dir;
+    };
+
+    it("lets a new, not yet locked migration through (that is how one is added)", () => {
+        const dir = lockedProject();
+        fs.writeFileSync(path.join(dir, "migrations", "catalog", "V2__b.sql"), "CREATE TABLE b (id int);\n");
+        expect(problemsOf(withCatalog({}), dir)).toEqual([]);
+    });
+
+    it("stops a deploy when a locked migration was edited or removed", () => {
+        const dir = lockedProject();
+        fs.writeFileSync(path.join(dir, "migrations", "catalog", "V1__a.sql"), "CREATE TABLE a (id bigint);\n");
+        expect(problemsOf(withCatalog({}), dir)).toEqual([expect.stringMatching(/catalog\/V1__a\.sql: changed after it was locked/)]);
+        fs.renameSync(path.join(dir, "migrations", "catalog", "V1__a.sql"), path.join(dir, "migrations", "catalog", "V1__renamed.sql"));
+        expect(problemsOf(withCatalog({}), dir)).toEqual([expect.stringMatching(/catalog\/V1__a\.sql: is locked but missing/)]);
+    });
+
+    it("reports a lock file that is not a lock", () => {
+        const dir = lockedProject();
+        fs.writeFileSync(path.join(dir, "migrations", "flyway.lock.json"), JSON.stringify({ catalog: { "V1__a.sql": "abc" } }));
+        expect(problemsOf(withCatalog({}), dir)).toEqual([expect.stringContaining("the entry for 'catalog' must map file names to integer checksums")]);
     });
 });
