@@ -18,14 +18,13 @@ export interface ServiceOutputs {
 export function deployLibraryStack(settings: StackSettings, stack: string): { network: pulumi.Output<string>; services: Record<string, ServiceOutputs> } {
     const network = new docker.Network("network", { name: `library-${stack}` });
     const images = new RemoteImages();
-    const postgresImage = images.imageId(settings.postgresImage);
     const flywayImage = images.imageId(settings.flywayImage);
     const services: Record<string, ServiceOutputs> = {};
     for (const service of settings.services) {
         const component = new ServiceWithMigrations(service.name, {
             network: network.name,
             appImage: images.imageId(service.image),
-            postgresImage,
+            postgresImage: images.imageId(service.postgresImage ?? settings.postgresImage),
             flywayImage,
             migrations: service.migrations,
             replicas: service.replicas,

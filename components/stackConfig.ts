@@ -23,6 +23,8 @@ export const serviceConfigSchema = z.strictObject({
     hostPort: PORT.optional(),
     /** Publish the database's 5432 on this host port; unset keeps it on the stack network only. */
     databaseHostPort: PORT.optional(),
+    /** This service's PostgreSQL image, instead of the stack-wide `postgresImage` (e.g. to upgrade one service first). */
+    postgresImage: z.string().optional(),
 });
 
 /** Every `library:*` key the program reads. */

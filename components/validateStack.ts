@@ -74,9 +74,11 @@ export function validateStack(raw: Record<string, unknown>, projectDir: string, 
             parsedServices[name] = service;
             problems.push(...serviceProblems(where, name, { ...service, envKeys: Object.keys(service.env) }));
         }
-        const image = isRecord(rawServices[name]) ? rawServices[name].image : undefined;
-        const imageProblem = typeof image === "string" ? imageReferenceProblem(image) : undefined;
-        if (imageProblem) problems.push(`${where}.image: ${imageProblem}`);
+        for (const key of ["image", "postgresImage"]) {
+            const image = isRecord(rawServices[name]) ? rawServices[name][key] : undefined;
+            const imageProblem = typeof image === "string" ? imageReferenceProblem(image) : undefined;
+            if (imageProblem) problems.push(`${where}.${key}: ${imageProblem}`);
+        }
         const folder = readMigrationFolder(name, path.join(migrationsRoot, name), [APP_ROLE_CALLBACK_FILE]);
         problems.push(...folder.problems);
         if (folder.migrations) {

@@ -25,3 +25,10 @@ export const ONE_MIGRATION = { "V1__create_things.sql": "CREATE TABLE things (id
 export function serviceBlock(overrides: Record<string, unknown> = {}): Record<string, unknown> {
     return { image: "ghcr.io/acme/app:1.0.0", replicas: 2, port: 8080, env: {}, ...overrides };
 }
+
+/** A throwaway copy of this repository's migrations (with the lock), to change without touching the real ones. */
+export function copyOfRepoMigrations(): string {
+    const dir = projectWith({});
+    fs.cpSync(path.join(__dirname, "..", "..", "migrations"), path.join(dir, "migrations"), { recursive: true });
+    return dir;
+}

@@ -29,10 +29,14 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         private readonly flywayResults: Record<string, FlywayResult> = {},
         /** Flyway containers finish only once this settles, as `attach` keeps a real create open until the exit. */
         private readonly flywayFinishes: Promise<void> = Promise.resolve(),
+        /** Simulated provider time for a create, in milliseconds (the benchmark's stand-in for Docker). */
+        private readonly createTime: (args: pulumi.runtime.MockResourceArgs) => number = () => 0,
     ) {}
 
     async newResource(args: pulumi.runtime.MockResourceArgs): Promise<{ id: string; state: Record<string, any> }> {
         this.registrations.push({ type: args.type, name: args.name, inputs: args.inputs });
+        const delay = this.createTime(args);
+        if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
         const state: Record<string, any> = { ...args.inputs };
         if (args.type === "docker:index/remoteImage:RemoteImage" && !this.preview) {
             state.imageId = `sha256:${createHash("sha256").update(args.inputs.name).digest("hex")}`;
