@@ -1,5 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { ContainerLimits, containerLimitArgs } from "./containerLimits";
 
 export interface AppReplicasArgs {
     name: string;
@@ -11,8 +12,14 @@ export interface AppReplicasArgs {
     hostPort?: number;
     envs: pulumi.Input<string>[];
     labels: docker.types.input.ContainerLabel[];
+    limits?: ContainerLimits;
     /** Resolves only once the service's migration applied; see migrationGate.ts. */
     dependsOn: pulumi.Input<pulumi.Input<pulumi.Resource>[]>;
+}
+
+/** Pulumi name of replica `i` (1-based) of `service`. */
+export function appResourceName(service: string, i: number): string {
+    return `${service}-app-${i}`;
 }
 
 /** Docker name of replica `i` (1-based). */
@@ -30,7 +37,7 @@ export function createAppReplicas(args: AppReplicasArgs, parent: pulumi.Resource
     return Array.from({ length: args.replicas }, (_, index) => {
         const i = index + 1;
         return new docker.Container(
-            `${args.name}-app-${i}`,
+            appResourceName(args.name, i),
             {
                 name: appContainerName(args.dockerName, i),
                 image: args.image,
@@ -39,6 +46,7 @@ export function createAppReplicas(args: AppReplicasArgs, parent: pulumi.Resource
                 ports: args.hostPort === undefined ? [] : [{ internal: args.port, external: args.hostPort + index }],
                 restart: "unless-stopped",
                 labels: [...args.labels, { label: "library.replica", value: String(i) }],
+                ...containerLimitArgs(args.limits),
             },
             // The name (and a host port, if any) belongs to one container at a time, so a replacement removes the
             // old replica first.

@@ -1,6 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { RemoteImages } from "./remoteImages";
+import { upstreamsFirst } from "./serviceOrder";
 import { ServiceWithMigrations } from "./serviceWithMigrations";
 import { StackSettings } from "./validateStack";
 
@@ -13,14 +14,18 @@ export interface ServiceOutputs {
 
 /**
  * Wires validated settings into Docker: one network for the stack, each image pulled once, one ServiceWithMigrations
- * per service. Services are independent of each other, so their chains run side by side.
+ * per service. Services are independent of each other unless one declares `after`, so their chains run side by side.
  */
 export function deployLibraryStack(settings: StackSettings, stack: string): { network: pulumi.Output<string>; services: Record<string, ServiceOutputs> } {
     const network = new docker.Network("network", { name: `library-${stack}` });
     const images = new RemoteImages();
     const flywayImage = images.imageId(settings.flywayImage);
     const services: Record<string, ServiceOutputs> = {};
-    for (const service of settings.services) {
+    const components: Record<string, ServiceWithMigrations> = {};
+    const byName = new Map(settings.services.map((s) => [s.name, s]));
+    // Upstreams first: a service with `after` is handed the components it waits for.
+    for (const name of upstreamsFirst(Object.fromEntries(settings.services.map((s) => [s.name, s.after])))) {
+        const service = byName.get(name)!;
         const component = new ServiceWithMigrations(service.name, {
             network: network.name,
             appImage: images.imageId(service.image),
@@ -33,8 +38,12 @@ export function deployLibraryStack(settings: StackSettings, stack: string): { ne
             hostPort: service.hostPort,
             databaseHostPort: service.databaseHostPort,
             dockerNamePrefix: `${stack}-`,
+            after: service.after.map((upstream) => components[upstream]),
+            limits: service.limits,
+            databaseLimits: service.databaseLimits,
         });
-        services[service.name] = {
+        components[name] = component;
+        services[name] = {
             databaseAlias: component.databaseAlias,
             migration: component.migrationSummary,
             appContainers: component.appContainerNames,

@@ -1,5 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { ContainerLimits, containerLimitArgs } from "./containerLimits";
 
 /** Where the data volume is mounted; PGDATA sits one level below so the volume's root never has to be empty. */
 const DATA_MOUNT = "/var/lib/postgresql/data";
@@ -18,6 +19,7 @@ export interface PostgresDatabaseArgs {
     ownerPassword: pulumi.Input<string>;
     hostPort?: number;
     labels: docker.types.input.ContainerLabel[];
+    limits?: ContainerLimits;
 }
 
 /**
@@ -55,6 +57,7 @@ export function createPostgresDatabase(args: PostgresDatabaseArgs, parent: pulum
             waitTimeout: 120,
             restart: "unless-stopped",
             labels: args.labels,
+            ...containerLimitArgs(args.limits),
         },
         // Two servers must never share one data directory: the old container goes before the new one starts.
         { parent, deleteBeforeReplace: true },

@@ -4,7 +4,8 @@ import { appEnvironment, jdbcUrl } from "./appEnvironment";
 import { createAppReplicas, appContainerName } from "./appReplicas";
 import { APP_ROLE_CALLBACK_FILE, databaseNames } from "./appRole";
 import { createFlywayMigration } from "./flywayMigration";
-import { MigrationOutcome, migrationOutcome, whenMigrationApplied } from "./migrationGate";
+import { ContainerLimits } from "./containerLimits";
+import { describeOutcome, migrationBlockedMessage, MigrationOutcome, migrationOutcome, notApplied, Upstream, whenMigrationApplied } from "./migrationGate";
 import { MigrationSet, readMigrationFolder } from "./migrationFiles";
 import { createPostgresDatabase } from "./postgresDatabase";
 import { serviceConfigSchema } from "./stackConfig";
@@ -35,7 +36,16 @@ export interface ServiceWithMigrationsArgs {
     databaseHostPort?: number;
     /** Prefix of Docker object names, so two stacks can share one Docker host. Default: none. */
     dockerNamePrefix?: string;
+    /** Services whose migrations must have applied before this one's starts; if one did not, this one does not run. */
+    after?: ServiceWithMigrations[];
+    /** Limits of each app container. Default: none. */
+    limits?: ContainerLimits;
+    /** Limits of the database container. Default: none. */
+    databaseLimits?: ContainerLimits;
 }
+
+/** The component's type token; part of every child's URN. */
+export const SERVICE_WITH_MIGRATIONS_TYPE = "library:index:ServiceWithMigrations";
 
 /**
  * A service with its own PostgreSQL, one one-shot Flyway container that migrates it, and app containers that are
@@ -54,7 +64,7 @@ export class ServiceWithMigrations extends pulumi.ComponentResource {
     constructor(name: string, args: ServiceWithMigrationsArgs, opts?: pulumi.ComponentResourceOptions) {
         // Checked before super(): a bad argument must not leave even the component registered.
         const migrations = checkArgs(name, args);
-        super("library:index:ServiceWithMigrations", name, {}, opts);
+        super(SERVICE_WITH_MIGRATIONS_TYPE, name, {}, opts);
         const replicas = args.replicas ?? 1;
         const port = args.port ?? 8080;
         const dockerName = `${args.dockerNamePrefix ?? ""}${name}`;
@@ -73,33 +83,55 @@ export class ServiceWithMigrations extends pulumi.ComponentResource {
             {
                 name, dockerName, image: args.postgresImage, network: args.network, alias: databaseAlias,
                 database: names.database, owner: names.owner, ownerPassword: ownerPassword.result,
-                hostPort: args.databaseHostPort, labels: labels("database"),
+                hostPort: args.databaseHostPort, labels: labels("database"), limits: args.databaseLimits,
             },
             this,
         );
+
+        // The upstream services (`after`) whose migrations did not apply. Their outcomes never reject, so this always
+        // resolves; during preview it is unknown, and the Flyway container then simply depends on theirs.
+        const blockedBy = pulumi.all((args.after ?? []).map((u) => u.migrationOutcome)).apply(notApplied);
+        let blockedError: Error | undefined;
+        // One error object for the Flyway container and the apps, so that Pulumi reports it once.
+        const blocked = (upstreams: Upstream[]) => (blockedError ??= new pulumi.ResourceError(migrationBlockedMessage(name, upstreams), this, true));
+
         const url = jdbcUrl(databaseAlias, names.database);
         const flyway = createFlywayMigration(
             {
                 name, dockerName, image: args.flywayImage, network: args.network, jdbcUrl: url,
                 owner: names.owner, ownerPassword: ownerPassword.result, appUser: names.appUser, appPassword: appPassword.result,
-                migrations, labels: labels("migration"), dependsOn: [database],
+                migrations, labels: labels("migration"),
+                dependsOn: pulumi.all([blockedBy, database.urn]).apply(([upstreams]): pulumi.Resource[] => {
+                    if (upstreams.length > 0) throw blocked(upstreams);
+                    return [database];
+                }),
             },
             this,
         );
 
-        this.migrationOutcome = migrationOutcome(name, flyway.exitCode, flyway.containerLogs);
+        // A blocked Flyway container never registers, and its outputs never resolve: only read them when it ran.
+        this.migrationOutcome = blockedBy.apply((upstreams): pulumi.Output<MigrationOutcome> =>
+            upstreams.length > 0
+                ? pulumi.output<MigrationOutcome>({ service: name, status: "blocked", blockedBy: upstreams })
+                : migrationOutcome(name, flyway.exitCode, flyway.containerLogs),
+        );
         const apps = createAppReplicas(
             {
                 name, dockerName, image: args.appImage, network: args.network, replicas, port, hostPort: args.hostPort,
                 envs: appEnvironment({ jdbcUrl: url, user: names.appUser, password: appPassword.result, port, env: args.env ?? {} }),
-                labels: labels("app"),
-                dependsOn: whenMigrationApplied(this.migrationOutcome, flyway, replicas === 1 ? "its app container was" : `its ${replicas} app containers were`),
+                labels: labels("app"), limits: args.limits,
+                dependsOn: whenMigrationApplied(
+                    this.migrationOutcome,
+                    flyway,
+                    replicas === 1 ? "its app container was" : `its ${replicas} app containers were`,
+                    blocked,
+                ),
             },
             this,
         );
 
         this.databaseAlias = databaseAlias;
-        this.migrationSummary = this.migrationOutcome.apply((o) => (o.status === "applied" ? o.summary : `failed with exit code ${o.exitCode}`));
+        this.migrationSummary = this.migrationOutcome.apply(describeOutcome);
         // Derived from the outcome, not from the containers: a failed service's containers never register, and an
         // output waiting on them would hang the update instead of letting it report the failure.
         this.appContainerNames = this.migrationOutcome.apply((o) =>

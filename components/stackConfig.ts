@@ -8,6 +8,11 @@ import { z } from "zod";
 
 export const MAX_REPLICAS = 100;
 const PORT = z.int().min(1).max(65535);
+/** Docker's limits: memory in MB (Docker's minimum is 6), CPUs as a fraction of the host's (1.5 = one and a half). */
+const LIMITS = z.strictObject({
+    memoryMb: z.int().min(6).max(1_048_576).optional(),
+    cpus: z.number().min(0.01).max(1024).optional(),
+});
 
 /** One service's block under `library:services`. */
 export const serviceConfigSchema = z.strictObject({
@@ -25,6 +30,12 @@ export const serviceConfigSchema = z.strictObject({
     databaseHostPort: PORT.optional(),
     /** This service's PostgreSQL image, instead of the stack-wide `postgresImage` (e.g. to upgrade one service first). */
     postgresImage: z.string().optional(),
+    /** Services whose migrations must have applied before this service's migration starts. */
+    after: z.array(z.string()).default([]),
+    /** Limits of each app container. */
+    limits: LIMITS.optional(),
+    /** Limits of the database container. */
+    databaseLimits: LIMITS.optional(),
 });
 
 /** Every `library:*` key the program reads. */
@@ -54,6 +65,11 @@ const EXPECTED: Record<string, string> = {
     postgresImage: "an image reference such as postgres:17",
     flywayImage: "an image reference such as flyway/flyway:11",
     migrationsDir: "a folder path such as migrations",
+    after: "a list of service names, e.g. [identity, catalog]",
+    limits: "a map { memoryMb, cpus }, e.g. { memoryMb: 512, cpus: 1.5 }",
+    databaseLimits: "a map { memoryMb, cpus }, e.g. { memoryMb: 1024, cpus: 2 }",
+    memoryMb: "a whole number of megabytes from 6 to 1048576",
+    cpus: "a number of CPUs from 0.01 to 1024, e.g. 1.5",
 };
 
 /** Renders each schema issue as `<key path>: <what is wrong>; <what would be right>`. */
@@ -87,7 +103,7 @@ function keyPath(namespace: string, path: readonly PropertyKey[]): string {
 }
 
 function allowedKeys(path: readonly PropertyKey[]): string[] {
-    const shape = path.length === 0 ? stackConfigSchema.shape : serviceConfigSchema.shape;
+    const shape = path.length === 0 ? stackConfigSchema.shape : path.length === 2 ? serviceConfigSchema.shape : LIMITS.shape;
     return Object.keys(shape);
 }
 

@@ -5,6 +5,7 @@ import { APP_ROLE_CALLBACK_FILE } from "./appRole";
 import { imageReferenceProblem } from "./imageReference";
 import { MigrationSet, readMigrationFolder } from "./migrationFiles";
 import { lockProblems, MigrationLock, readLock } from "./migrationLock";
+import { orderProblems } from "./serviceOrder";
 import { serviceProblems } from "./serviceRules";
 import { describeSchemaIssues, ServiceConfig, serviceConfigSchema, stackConfigSchema } from "./stackConfig";
 
@@ -90,6 +91,9 @@ export function validateStack(raw: Record<string, unknown>, projectDir: string, 
         }
     }
     problems.push(...hostPortCollisions(namespace, parsedServices));
+    // Names that failed to parse still count as services here, so 'after: [them]' is not reported as unknown.
+    const after = Object.fromEntries(names.map((name) => [name, parsedServices[name]?.after ?? []]));
+    problems.push(...orderProblems(namespace, after));
     if (problems.length > 0 || !top.success) {
         throw new InvalidStackConfigError(problems);
     }

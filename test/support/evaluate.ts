@@ -8,6 +8,8 @@ const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForR
 
 export interface Evaluation<T> {
     registrations: Registration[];
+    /** `registered <name>` / `created <name>` in the order the mocks saw them. */
+    events: string[];
     /** Errors the program raised asynchronously; the Pulumi CLI would print each and fail the update. */
     errors: Error[];
     result: T;
@@ -17,13 +19,14 @@ export interface EvaluateOptions {
     preview?: boolean;
     flywayResults?: Record<string, FlywayResult>;
     flywayFinishes?: Promise<void>;
+    createTime?: (args: pulumi.runtime.MockResourceArgs) => number;
     stack?: string;
     config?: Record<string, string>;
 }
 
 /** Runs `program` under fresh mocks and waits until every registration has settled. */
 export async function evaluate<T>(program: () => T, options: EvaluateOptions = {}, onStarted?: (registrations: Registration[]) => Promise<void>): Promise<Evaluation<T>> {
-    const mocks = new RecordingMocks(options.preview ?? false, options.flywayResults, options.flywayFinishes);
+    const mocks = new RecordingMocks(options.preview ?? false, options.flywayResults, options.flywayFinishes, options.createTime);
     await pulumi.runtime.setMocks(mocks, "library", options.stack ?? "dev", options.preview ?? false);
     pulumi.runtime.setAllConfig(options.config ?? {});
     const errors: Error[] = [];
@@ -43,7 +46,7 @@ export async function evaluate<T>(program: () => T, options: EvaluateOptions = {
         await waitForRPCs();
         // Let rejections raised in the last turn reach the handler.
         await new Promise((resolve) => setImmediate(resolve));
-        return { registrations: mocks.registrations, errors, result };
+        return { registrations: mocks.registrations, events: mocks.events, errors, result };
     } finally {
         host.off("unhandledRejection", capture);
         jestListeners.forEach((listener) => host.on("unhandledRejection", listener));

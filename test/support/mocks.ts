@@ -23,6 +23,8 @@ export const SUCCESS_LOG = 'Successfully applied 3 migrations to schema "public"
  */
 export class RecordingMocks implements pulumi.runtime.Mocks {
     readonly registrations: Registration[] = [];
+    /** `registered <name>` and `created <name>`, in the order they happened, for ordering assertions. */
+    readonly events: string[] = [];
 
     constructor(
         private readonly preview: boolean,
@@ -35,6 +37,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
 
     async newResource(args: pulumi.runtime.MockResourceArgs): Promise<{ id: string; state: Record<string, any> }> {
         this.registrations.push({ type: args.type, name: args.name, inputs: args.inputs });
+        this.events.push(`registered ${args.name}`);
         const delay = this.createTime(args);
         if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
         const state: Record<string, any> = { ...args.inputs };
@@ -51,6 +54,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
             state.exitCode = result.exitCode;
             state.containerLogs = result.log;
         }
+        this.events.push(`created ${args.name}`);
         return { id: this.preview ? "" : `${args.name}-id`, state };
     }
 
