@@ -45,13 +45,15 @@ export function createPostgresDatabase(args: PostgresDatabaseArgs, parent: pulum
             networksAdvanced: [{ name: args.network, aliases: [args.alias] }],
             ports: args.hostPort === undefined ? [] : [{ internal: 5432, external: args.hostPort }],
             // Over TCP on purpose: during first-time init the image runs a temporary server on the Unix socket only,
-            // which a socket check would report as ready before the real server is up.
+            // which a socket check would report as ready before the real server is up. Durations are written as Go
+            // prints them ("1m0s", not "60s"): the provider reads them back that way, and any other spelling shows
+            // as a change on every preview.
             healthcheck: {
                 tests: ["CMD", "pg_isready", "-h", "127.0.0.1", "-p", "5432", "-U", args.owner, "-d", args.database],
                 interval: "1s",
                 timeout: "5s",
                 retries: 10,
-                startPeriod: "60s",
+                startPeriod: "1m0s",
             },
             wait: true,
             waitTimeout: 120,

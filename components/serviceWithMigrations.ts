@@ -148,8 +148,9 @@ export class ServiceWithMigrations extends pulumi.ComponentResource {
 /** The component's own check of its plain arguments, with the stack's rules; returns the migrations to upload. */
 function checkArgs(name: string, args: ServiceWithMigrationsArgs): MigrationSet {
     const where = `ServiceWithMigrations '${name}'`;
-    const shape = serviceConfigSchema.pick({ replicas: true, port: true, hostPort: true, databaseHostPort: true });
-    const parsed = shape.safeParse({ replicas: args.replicas, port: args.port, hostPort: args.hostPort, databaseHostPort: args.databaseHostPort });
+    const shape = serviceConfigSchema.pick({ replicas: true, port: true, hostPort: true, databaseHostPort: true, limits: true, databaseLimits: true });
+    const { replicas, port, hostPort, databaseHostPort, limits, databaseLimits } = args;
+    const parsed = shape.safeParse({ replicas, port, hostPort, databaseHostPort, limits, databaseLimits });
     const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${where}.${i.path.join(".")}: ${i.message}`);
     problems.push(...serviceProblems(where, name, { replicas: args.replicas ?? 1, hostPort: args.hostPort, envKeys: Object.keys(args.env ?? {}) }));
     const folder = typeof args.migrations === "string" ? readMigrationFolder(name, args.migrations, [APP_ROLE_CALLBACK_FILE]) : { problems: [], migrations: args.migrations };

@@ -34,6 +34,7 @@ describe("ServiceWithMigrations used by another program", () => {
         ["a fractional port", { port: 80.5 }, "ServiceWithMigrations 'orders'.port"],
         ["a reserved env key", { env: { SPRING_FLYWAY_ENABLED: "true" } }, "ServiceWithMigrations 'orders'.env.SPRING_FLYWAY_ENABLED: is set by the stack"],
         ["a missing folder", { migrations: path.join(__dirname, "nowhere") }, "service 'orders': migrations folder"],
+        ["a memory limit below Docker's minimum", { limits: { memoryMb: 2 } }, "ServiceWithMigrations 'orders'.limits.memoryMb"],
     ])("refuses %s before registering anything, itself included", async (_, overrides, expected) => {
         const { registrations } = await evaluate(() => {
             expect(() => new ServiceWithMigrations("orders", { ...baseArgs, ...overrides })).toThrow(expected);

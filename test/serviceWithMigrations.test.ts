@@ -42,6 +42,8 @@ describe("ServiceWithMigrations, resource graph", () => {
         expect(db.volumes).toEqual([{ volumeName: "dev-reader-lending-db-data", containerPath: "/var/lib/postgresql/data" }]);
         expect(db.healthcheck.tests.slice(0, 2)).toEqual(["CMD", "pg_isready"]);
         expect(db.healthcheck.tests).toEqual(expect.arrayContaining(["-h", "127.0.0.1", "-U", "reader_lending_owner", "-d", "reader_lending"]));
+        // In Go's own duration spelling, which is how the provider reads them back: no perpetual diff.
+        expect(db.healthcheck).toMatchObject({ interval: "1s", timeout: "5s", startPeriod: "1m0s" });
         expect(db.wait).toBe(true);
         expect(db.networksAdvanced).toEqual([{ name: "library-dev", aliases: ["reader-lending-db"] }]);
     });
