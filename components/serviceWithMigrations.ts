@@ -152,7 +152,7 @@ function checkArgs(name: string, args: ServiceWithMigrationsArgs): MigrationSet 
     const { replicas, port, hostPort, databaseHostPort, limits, databaseLimits } = args;
     const parsed = shape.safeParse({ replicas, port, hostPort, databaseHostPort, limits, databaseLimits });
     const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${where}.${i.path.join(".")}: ${i.message}`);
-    problems.push(...serviceProblems(where, name, { replicas: args.replicas ?? 1, hostPort: args.hostPort, envKeys: Object.keys(args.env ?? {}) }));
+    problems.push(...serviceProblems(where, name, { replicas: replicas ?? 1, hostPort, envKeys: Object.keys(args.env ?? {}) }));
     const folder = typeof args.migrations === "string" ? readMigrationFolder(name, args.migrations, [APP_ROLE_CALLBACK_FILE]) : { problems: [], migrations: args.migrations };
     problems.push(...folder.problems);
     if (problems.length > 0 || !folder.migrations) {

@@ -53,6 +53,29 @@ export const stackConfigSchema = z.strictObject({
 export type ServiceConfig = z.infer<typeof serviceConfigSchema>;
 export type StackConfig = z.infer<typeof stackConfigSchema>;
 
+/**
+ * The `<namespace>:*` values of a stack's config (as the Pulumi CLI hands them to a program: objects as JSON text),
+ * keyed without the namespace. Values that parse as JSON are used parsed, as Config.getObject does. Every key is
+ * kept, so validation can reject a misspelt one instead of ignoring it.
+ */
+export function namespacedConfig(all: Record<string, string>, namespace: string): Record<string, unknown> {
+    const raw: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(all)) {
+        if (key.startsWith(`${namespace}:`)) {
+            raw[key.slice(namespace.length + 1)] = parseConfigValue(value);
+        }
+    }
+    return raw;
+}
+
+function parseConfigValue(value: string): unknown {
+    try {
+        return JSON.parse(value);
+    } catch {
+        return value; // plain text, as Config.get returns it
+    }
+}
+
 /** What a right value looks like, by key, for messages. */
 const EXPECTED: Record<string, string> = {
     services: "a map from service name to { image, replicas, port, env }",

@@ -1,10 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { FlywayResult, RecordingMocks, Registration } from "./mocks";
+import { FlywayResult, RecordingMocks, Registration, waitForRPCs } from "./mocks";
 
-// Internal to the SDK, but it is how the real language host knows a program has finished: every registration,
-// including the ones waiting on a migration gate, has either reached the engine or failed.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
 
 export interface Evaluation<T> {
     registrations: Registration[];

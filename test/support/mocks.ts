@@ -1,6 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 
+// Internal to the SDK, but it is how the real language host knows a program has finished: every registration,
+// including the ones waiting on a migration gate, has either reached the engine or failed.
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+export const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+
 /** One resource as the program registered it. */
 export interface Registration {
     type: string;

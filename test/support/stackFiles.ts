@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { namespacedConfig } from "../../components/stackConfig";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 
@@ -23,15 +24,5 @@ export function stackConfig(stack: string): Record<string, string> {
 
 /** The raw `library:*` values, parsed as index.ts parses them. */
 export function rawConfig(stack: string): Record<string, unknown> {
-    return Object.fromEntries(
-        Object.entries(stackConfig(stack)).map(([key, value]) => {
-            let parsed: unknown = value;
-            try {
-                parsed = JSON.parse(value);
-            } catch {
-                // plain text, as Config.get returns it
-            }
-            return [key.replace(/^library:/, ""), parsed];
-        }),
-    );
+    return namespacedConfig(stackConfig(stack), "library");
 }

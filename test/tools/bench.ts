@@ -5,7 +5,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { deployLibraryStack } from "../../components/libraryStack";
 import { validateStack } from "../../components/validateStack";
-import { CONTAINER, RecordingMocks } from "../support/mocks";
+import { CONTAINER, RecordingMocks, waitForRPCs } from "../support/mocks";
 
 /**
  * `npm run bench`: how the program scales, measured under Pulumi's mocks (no Docker here).
@@ -18,9 +18,6 @@ import { CONTAINER, RecordingMocks } from "../support/mocks";
  * (b) Cost: evaluation time and peak memory of the whole program (validation, reading migrations, registering every
  *     resource) for 10, 100 and 300 services with 3 replicas, each in a fresh process so memory figures are its own.
  */
-
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
 
 // Roughly what these take on a laptop: a postgres container on a fresh volume runs initdb before its healthcheck
 // passes; Flyway starts a JVM before it migrates; an app container is "created" once started (Spring boots after).
