@@ -18,7 +18,7 @@ const apps = (registrations: Registration[]) => registrations.filter((r) => r.ty
 const has = (registrations: Registration[], name: string) => registrations.some((r) => r.name === name);
 const FAILED = { exitCode: 1, log: "ERROR: Migration V2__create_roles.sql failed" };
 // Flyway takes a while, as a JVM does: enough for an unordered service to overtake.
-const slowFlyway = (args: { type: string; name: string }) => (args.type === CONTAINER && args.name.endsWith("-flyway") ? 200 : 0);
+const slowFlyway = (type: string, name: string) => (type === CONTAINER && name.endsWith("-flyway") ? 200 : 0);
 
 describe("after: order between services", () => {
     it("starts a service's migration only after each upstream migration exited with 0; others run side by side", async () => {

@@ -1,31 +1,28 @@
 import * as pulumi from "@pulumi/pulumi";
-import { FlywayResult, RecordingMocks, Registration, waitForRPCs } from "./mocks";
+import { FakeEngine, Registration, RunOptions, RunResult, waitForRPCs } from "./engine";
 
-
-export interface Evaluation<T> {
-    registrations: Registration[];
-    /** `registered <name>` / `created <name>` in the order the mocks saw them. */
-    events: string[];
-    /** Errors the program raised asynchronously; the Pulumi CLI would print each and fail the update. */
+export interface Evaluation<T> extends RunResult {
+    /** Errors the program raised asynchronously; the Pulumi CLI would print each and fail the run. */
     errors: Error[];
+    /** What the program logged with pulumi.log.warn; the CLI prints these as warnings. */
+    warnings: string[];
     result: T;
 }
 
-export interface EvaluateOptions {
-    preview?: boolean;
-    flywayResults?: Record<string, FlywayResult>;
-    flywayFinishes?: Promise<void>;
-    createTime?: (args: pulumi.runtime.MockResourceArgs) => number;
-    stack?: string;
-    config?: Record<string, string>;
+export interface EvaluateOptions extends RunOptions {
+    /** The engine (and so the stack state) to run against; a fresh stack when left out. */
+    engine?: FakeEngine;
 }
 
-/** Runs `program` under fresh mocks and waits until every registration has settled. */
+/**
+ * Runs `program` as `pulumi up` (or, with `preview`, `pulumi preview`) would against `engine`'s stack, and waits until
+ * every registration has settled.
+ */
 export async function evaluate<T>(program: () => T, options: EvaluateOptions = {}, onStarted?: (registrations: Registration[]) => Promise<void>): Promise<Evaluation<T>> {
-    const mocks = new RecordingMocks(options.preview ?? false, options.flywayResults, options.flywayFinishes, options.createTime);
-    await pulumi.runtime.setMocks(mocks, "library", options.stack ?? "dev", options.preview ?? false);
-    pulumi.runtime.setAllConfig(options.config ?? {});
+    const engine = options.engine ?? new FakeEngine();
+    const { result: run, finish } = await engine.install("library", options);
     const errors: Error[] = [];
+    const warnings: string[] = [];
     const capture = (reason: unknown) => {
         const error = reason instanceof Error ? reason : new Error(String(reason));
         if (!errors.includes(error)) errors.push(error);
@@ -36,14 +33,20 @@ export async function evaluate<T>(program: () => T, options: EvaluateOptions = {
     const jestListeners = host.rawListeners("unhandledRejection") as ((...args: unknown[]) => void)[];
     host.removeAllListeners("unhandledRejection");
     host.on("unhandledRejection", capture);
+    // Without an engine connection, pulumi.log.warn writes `warning: [runtime] <message>` to the console (log/index.js).
+    const warn = jest.spyOn(console, "warn").mockImplementation((message: unknown) => {
+        warnings.push(String(message).replace(/^warning: \[runtime\] /, ""));
+    });
     try {
         const result = program();
-        await onStarted?.(mocks.registrations);
+        await onStarted?.(run.registrations);
         await waitForRPCs();
         // Let rejections raised in the last turn reach the handler.
         await new Promise((resolve) => setImmediate(resolve));
-        return { registrations: mocks.registrations, events: mocks.events, errors, result };
+        finish(errors.length > 0);
+        return { ...run, errors, warnings, result };
     } finally {
+        warn.mockRestore();
         host.off("unhandledRejection", capture);
         jestListeners.forEach((listener) => host.on("unhandledRejection", listener));
     }
@@ -52,6 +55,14 @@ export async function evaluate<T>(program: () => T, options: EvaluateOptions = {
 /** Resolves an Output's value (tests only; a program would use apply). */
 export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
     return new Promise((resolve) => output.apply(resolve));
+}
+
+/** Like promiseOf, but fails instead of hanging when the Output never settles: the engine would wait forever. */
+export function settled<T>(output: pulumi.Output<T>, what: string, ms = 2000): Promise<T> {
+    return Promise.race([
+        promiseOf(output),
+        new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} never settled: the update would hang`)), ms)),
+    ]);
 }
 
 export function named(registrations: readonly Registration[], name: string): Registration {

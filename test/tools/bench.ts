@@ -2,10 +2,9 @@ import { fork } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
 import { deployLibraryStack } from "../../components/libraryStack";
 import { validateStack } from "../../components/validateStack";
-import { CONTAINER, RecordingMocks, waitForRPCs } from "../support/mocks";
+import { CONTAINER, FakeEngine, waitForRPCs } from "../support/mocks";
 
 /**
  * `npm run bench`: how the program scales, measured under Pulumi's mocks (no Docker here).
@@ -38,10 +37,10 @@ function syntheticStack(count: number): { dir: string; raw: Record<string, unkno
     return { dir, raw: { services } };
 }
 
-function createTime(args: pulumi.runtime.MockResourceArgs): number {
-    if (args.type !== CONTAINER) return 0;
-    if (args.name.endsWith("-db")) return CREATE_MS.db;
-    if (args.name.endsWith("-flyway")) return CREATE_MS.flyway;
+function createTime(type: string, name: string): number {
+    if (type !== CONTAINER) return 0;
+    if (name.endsWith("-db")) return CREATE_MS.db;
+    if (name.endsWith("-flyway")) return CREATE_MS.flyway;
     return CREATE_MS.app;
 }
 
@@ -50,21 +49,20 @@ async function evaluateOnce(count: number, simulate: boolean): Promise<{ elapsed
     const { dir, raw } = syntheticStack(count);
     let lastAppAt = 0;
     const started = performance.now();
-    class TimedMocks extends RecordingMocks {
-        async newResource(args: pulumi.runtime.MockResourceArgs) {
-            const result = await super.newResource(args);
-            if (args.type === CONTAINER && /-app-\d+$/.test(args.name)) lastAppAt = performance.now();
-            return result;
-        }
-    }
-    const mocks = new TimedMocks(false, {}, Promise.resolve(), simulate ? createTime : () => 0);
-    await pulumi.runtime.setMocks(mocks, "library", "bench", false);
+    const { result: run, finish } = await new FakeEngine().install("library", {
+        stack: "bench",
+        createTime: simulate ? createTime : undefined,
+        onEvent: (event) => {
+            if (/^created .*-app-\d+$/.test(event)) lastAppAt = performance.now();
+        },
+    });
     deployLibraryStack(validateStack(raw, dir), "bench");
     const evaluatedMs = performance.now() - started;
     await waitForRPCs();
+    finish(false);
     const elapsedMs = performance.now() - started;
     fs.rmSync(dir, { recursive: true, force: true });
-    return { elapsedMs, evaluatedMs, lastAppMs: lastAppAt - started, resources: mocks.registrations.length };
+    return { elapsedMs, evaluatedMs, lastAppMs: lastAppAt - started, resources: run.registrations.length };
 }
 
 /** Child mode: one cost measurement, reported to the parent. */

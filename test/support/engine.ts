@@ -1,0 +1,233 @@
+import * as pulumi from "@pulumi/pulumi";
+import { CONTAINER, digestOf, providers, RANDOM_PASSWORD, REGISTRY_IMAGE_INVOKE, REMOTE_IMAGE } from "./providers";
+
+/**
+ * A stand-in for the Pulumi engine, faithful where this project depends on it, so that a test can deploy, change
+ * something and preview or update again, as an operator does. Read in pulumi/pulumi (pkg/resource/deploy):
+ * - a resource whose inputs equal its stored state is a SameStep, and the program gets its *stored* id and outputs,
+ *   in a preview too (step.go, SameStep.Apply);
+ * - a changed resource is updated in place or replaced, as its provider's diff says; during a preview, outputs the
+ *   provider cannot know yet are unknown to the program (mocks.js: properties a mock leaves out are unknown);
+ * - replacements of delete-before-replace resources delete the old one first (step_generator.go);
+ * - resources the program no longer registers are deleted only when the program finished without an error
+ *   (deployment_executor.go: GenerateDeletes runs only after a clean exit); retainOnDelete drops them from the state
+ *   without deleting them;
+ * - a create that fails rejects every output of that resource in the program (mocks.js, resource.js; SDK 3.252 and
+ *   later do the same under `--continue-on-error`).
+ * The providers' read-back and diff rules are in providers.ts.
+ */
+
+// Internal to the SDK, but it is how the real language host knows a program has finished: every registration,
+// including the ones waiting on a migration gate, has either reached the engine or failed.
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+export const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: new (mocks: pulumi.runtime.Mocks) => any };
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { setMockOptions } = require("@pulumi/pulumi/runtime/settings") as {
+    setMockOptions(monitor: unknown, project: string, stack: string, preview: boolean): void;
+};
+
+export type StepKind = "same" | "create" | "update" | "replace" | "delete";
+
+/** One resource as the program registered it. */
+export interface Registration {
+    type: string;
+    name: string;
+    urn: string;
+    inputs: Record<string, any>;
+    /** URNs of the resources it waits for (`dependsOn` and inputs). */
+    dependencies: string[];
+    deleteBeforeReplace: boolean;
+    retainOnDelete: boolean;
+}
+
+/** How a service's Flyway run ends; the default is success. */
+export interface FlywayResult {
+    exitCode: number;
+    log: string;
+}
+
+export const SUCCESS_LOG = 'Successfully applied 3 migrations to schema "public", now at version v3 (execution time 00:00.041s)';
+
+export interface RunOptions {
+    preview?: boolean;
+    stack?: string;
+    config?: Record<string, string>;
+    /** By service name: how its Flyway container (the attached one) exits when created in this run. */
+    flywayResults?: Record<string, FlywayResult>;
+    /** Flyway containers finish only once this settles, as `attach` keeps a real create open until the exit. */
+    flywayFinishes?: Promise<void>;
+    /** Simulated provider time of a create, in milliseconds. */
+    createTime?: (type: string, name: string) => number;
+    /** By resource name: the provider error its create fails with in this run. */
+    failCreate?: Record<string, string>;
+    /** Called with each event as it happens (see RunResult.events). */
+    onEvent?: (event: string) => void;
+}
+
+interface Stored {
+    type: string;
+    name: string;
+    id: string;
+    state: Record<string, any>;
+    retainOnDelete: boolean;
+}
+
+export interface RunResult {
+    registrations: Registration[];
+    /** `registered <name>`, `deleted <name>`, `created <name>`, `updated <name>` in the order they happened. */
+    events: string[];
+    /** What the engine did (or, in a preview, would do) with each resource, by name. */
+    steps: Record<string, StepKind>;
+}
+
+export class FakeEngine {
+    /** The stack's state after the last update, by URN. */
+    private state = new Map<string, Stored>();
+    private generation = 0;
+    /** How often each random resource was created: a re-created password is a new password. */
+    private readonly randomCreations = new Map<string, number>();
+    /** What each registry serves for a tag today, by image reference; tests move tags by setting an entry. */
+    readonly registry = new Map<string, string>();
+    /** Images present on the Docker host, by reference: RemoteImage pulls only what is missing. */
+    private readonly hostImages = new Map<string, string>();
+
+    /** Installs this engine as the program's monitor for one run; returns what the run registered and did. */
+    async install(project: string, options: RunOptions): Promise<{ result: RunResult; finish(failed: boolean): void }> {
+        const run: RunResult = { registrations: [], events: [], steps: {} };
+        const emit = (event: string) => {
+            run.events.push(event);
+            options.onEvent?.(event);
+        };
+        const registered = new Set<string>();
+        const preview = options.preview ?? false;
+        const engine = this;
+        let current: any;
+        const mocks: pulumi.runtime.Mocks = {
+            newResource: async (args) => {
+                const request = current;
+                const urn = monitor.newUrn(request.getParent(), args.type, args.name) as string;
+                registered.add(urn);
+                run.registrations.push({
+                    type: args.type,
+                    name: args.name,
+                    urn,
+                    inputs: args.inputs,
+                    dependencies: request.getDependenciesList(),
+                    deleteBeforeReplace: request.getDeletebeforereplace(),
+                    retainOnDelete: request.getRetainondelete() ?? false,
+                });
+                emit(`registered ${args.name}`);
+                if (!args.custom) return { id: undefined, state: {} };
+                return engine.step(urn, args.type, args.name, args.inputs, request, options, run, emit);
+            },
+            call: (args) => engine.invoke(args),
+        };
+        const monitor = new MockMonitor(mocks);
+        const register = monitor.registerResource.bind(monitor);
+        // The SDK's mock monitor hands mocks only type, name and inputs; the request also carries the parent (for the
+        // URN), dependencies and resource options, which the engine model needs. newResource is called synchronously.
+        monitor.registerResource = (req: unknown, callback: unknown) => {
+            current = req;
+            return register(req, callback);
+        };
+        setMockOptions(monitor, project, options.stack ?? "dev", preview);
+        pulumi.runtime.setAllConfig(options.config ?? {});
+        return {
+            result: run,
+            finish: (failed: boolean) => {
+                if (preview) {
+                    for (const [urn, old] of this.state) if (!registered.has(urn) && !failed) run.steps[old.name] = "delete";
+                    return;
+                }
+                for (const [urn, old] of [...this.state]) {
+                    if (registered.has(urn) || failed) continue;
+                    this.state.delete(urn);
+                    run.steps[old.name] = "delete";
+                    emit(`${old.retainOnDelete ? "retained" : "deleted"} ${old.name}`);
+                }
+            },
+        };
+    }
+
+    /** Forgets the whole stack, as `pulumi destroy` then `pulumi stack rm` would; what the host keeps stays. */
+    destroy(): void {
+        this.state.clear();
+    }
+
+    private async step(
+        urn: string, type: string, name: string, inputs: Record<string, any>, request: any, options: RunOptions, run: RunResult, emit: (event: string) => void,
+    ) {
+        const preview = options.preview ?? false;
+        const old = this.state.get(urn);
+        const diff = old ? providers.diff(type, old.state, inputs) : undefined;
+        const kind: StepKind = !old ? "create" : diff!.changed.length === 0 ? "same" : diff!.replace ? "replace" : "update";
+        run.steps[name] = kind;
+        if (kind === "same") {
+            return { id: old!.id, state: old!.state };
+        }
+        if (preview) {
+            // A create or replacement has no id yet and no computed outputs; an update keeps both.
+            return kind === "update" ? { id: old!.id, state: { ...old!.state, ...providers.readBack(type, inputs) } } : { id: undefined, state: { ...inputs } };
+        }
+        if (kind === "update") {
+            const state = providers.update(type, old!.state, inputs);
+            this.state.set(urn, { ...old!, state });
+            emit(`updated ${name}`);
+            return { id: old!.id, state };
+        }
+        if (kind === "replace" && request.getDeletebeforereplace()) {
+            this.state.delete(urn);
+            emit(`deleted ${name}`);
+        }
+        const delay = options.createTime?.(type, name) ?? 0;
+        if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+        const failure = options.failCreate?.[name];
+        if (failure !== undefined) {
+            emit(`failed ${name}`);
+            throw new Error(failure);
+        }
+        const state = { ...providers.readBack(type, inputs), ...(await this.computedOutputs(type, name, inputs, options)) };
+        const id = `${name}-id-${++this.generation}`;
+        this.state.set(urn, { type, name, id, state, retainOnDelete: request.getRetainondelete() ?? false });
+        emit(`created ${name}`);
+        return { id, state };
+    }
+
+    /** What a create reports besides the inputs. */
+    private async computedOutputs(type: string, name: string, inputs: Record<string, any>, options: RunOptions): Promise<Record<string, any>> {
+        if (type === REMOTE_IMAGE) {
+            // resource_docker_image_funcs.go findImage: pulls only when the name is not on the host yet.
+            if (!this.hostImages.has(inputs.name)) this.hostImages.set(inputs.name, digestOf(`image ${this.servedDigest(inputs.name)}`));
+            return { imageId: this.hostImages.get(inputs.name) };
+        }
+        if (type === RANDOM_PASSWORD) {
+            const creations = (this.randomCreations.get(name) ?? 0) + 1;
+            this.randomCreations.set(name, creations);
+            return { result: `mock-password-of-${name}${creations > 1 ? `-${creations}` : ""}` };
+        }
+        if (type === CONTAINER && inputs.attach) {
+            // attach: the create waits for the exit; exit_code and container_logs are read then
+            // (resource_docker_container_funcs.go), and only then.
+            await options.flywayFinishes;
+            const result = options.flywayResults?.[name.replace(/-flyway$/, "")] ?? { exitCode: 0, log: SUCCESS_LOG };
+            return { exitCode: result.exitCode, containerLogs: result.log, mustRun: inputs.mustRun };
+        }
+        return {};
+    }
+
+    /** The digest a registry serves for `reference` (a pinned digest is itself). */
+    private servedDigest(reference: string): string {
+        const pinned = /@(sha256:[0-9a-f]+)$/.exec(reference);
+        return pinned ? pinned[1] : (this.registry.get(reference) ?? digestOf(`registry ${reference}`));
+    }
+
+    private invoke(args: pulumi.runtime.MockCallArgs): Record<string, any> {
+        if (args.token === REGISTRY_IMAGE_INVOKE) {
+            // data_source_docker_registry_image.go: a HEAD on the manifest; the digest from Docker-Content-Digest.
+            return { id: args.inputs.name, name: args.inputs.name, sha256Digest: this.servedDigest(args.inputs.name) };
+        }
+        throw new Error(`the engine model has no invoke ${args.token}`);
+    }
+}
