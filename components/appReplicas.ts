@@ -10,12 +10,21 @@ export interface AppReplicasArgs {
     replicas: number;
     port: number;
     hostPort?: number;
+    /** Host address published ports listen on. */
+    publishAddress: string;
     envs: pulumi.Input<string>[];
     labels: docker.types.input.ContainerLabel[];
     limits?: ContainerLimits;
     /** Resolves only once the service's migration applied; see migrationGate.ts. */
     dependsOn: pulumi.Input<pulumi.Input<pulumi.Resource>[]>;
 }
+
+/**
+ * Seconds an app gets to shut down before the provider kills it (it would otherwise stop it with a 0 s timeout:
+ * resource_docker_container_funcs.go, delete). Spring Boot's graceful shutdown waits up to 30 s by default
+ * (spring.lifecycle.timeout-per-shutdown-phase).
+ */
+export const APP_STOP_GRACE_SECONDS = 30;
 
 /** Pulumi name of replica `i` (1-based) of `service`. */
 export function appResourceName(service: string, i: number): string {
@@ -43,8 +52,9 @@ export function createAppReplicas(args: AppReplicasArgs, parent: pulumi.Resource
                 image: args.image,
                 envs: args.envs,
                 networksAdvanced: [{ name: args.network, aliases: [args.name] }],
-                ports: args.hostPort === undefined ? [] : [{ internal: args.port, external: args.hostPort + index }],
+                ports: args.hostPort === undefined ? [] : [{ internal: args.port, external: args.hostPort + index, ip: args.publishAddress }],
                 restart: "unless-stopped",
+                destroyGraceSeconds: APP_STOP_GRACE_SECONDS,
                 labels: [...args.labels, { label: "library.replica", value: String(i) }],
                 ...containerLimitArgs(args.limits),
             },

@@ -1,7 +1,7 @@
 // The reusable parts, for programs that import them. Importing registers nothing.
 export { ServiceWithMigrations, ServiceWithMigrationsArgs } from "./serviceWithMigrations";
 export { ContainerLimits } from "./containerLimits";
-export { appContainerUrn, migrateOnlyArgs } from "./migrateOnly";
+export { appContainersGlob, migrateOnlyArgs, migrateOnlyCommands } from "./migrateOnly";
 export { RemoteImages } from "./remoteImages";
 export { MigrationOutcome } from "./migrationGate";
 export { MigrationFile, MigrationSet, readMigrationFolder, flywayApplyOrder } from "./migrationFiles";

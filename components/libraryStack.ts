@@ -18,7 +18,7 @@ export interface ServiceOutputs {
  */
 export function deployLibraryStack(settings: StackSettings, stack: string): { network: pulumi.Output<string>; services: Record<string, ServiceOutputs> } {
     const network = new docker.Network("network", { name: `library-${stack}` });
-    const images = new RemoteImages();
+    const images = new RemoteImages({ followTags: settings.followImageTags });
     const flywayImage = images.imageId(settings.flywayImage);
     const services: Record<string, ServiceOutputs> = {};
     const components: Record<string, ServiceWithMigrations> = {};
@@ -37,6 +37,7 @@ export function deployLibraryStack(settings: StackSettings, stack: string): { ne
             env: service.env,
             hostPort: service.hostPort,
             databaseHostPort: service.databaseHostPort,
+            publishAddress: settings.publishAddress,
             dockerNamePrefix: `${stack}-`,
             after: service.after.map((upstream) => components[upstream]),
             limits: service.limits,

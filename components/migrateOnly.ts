@@ -1,5 +1,3 @@
-import { appResourceName } from "./appReplicas";
-import { MAX_REPLICAS } from "./stackConfig";
 import { SERVICE_WITH_MIGRATIONS_TYPE } from "./serviceWithMigrations";
 
 /**
@@ -10,18 +8,42 @@ import { SERVICE_WITH_MIGRATIONS_TYPE } from "./serviceWithMigrations";
 
 const CONTAINER_TYPE = "docker:index/container:Container";
 
-/** URN of replica `i` of `service`'s app containers, as the engine names it (component type $ container type). */
-export function appContainerUrn(project: string, stack: string, service: string, i: number): string {
-    return `urn:pulumi:${stack}::${project}::${SERVICE_WITH_MIGRATIONS_TYPE}$${CONTAINER_TYPE}::${appResourceName(service, i)}`;
+/**
+ * A glob over the URNs of every app container `service` has or could have (`<service>-app-*`). A glob and not a
+ * list: `up --refresh` fails on an excluded literal URN that is not in the stack (deployment_executor.go,
+ * checkTargets), and a literal per possible replica would name ~100 that never exist. `*` does not cross ':'
+ * (deployment.go, getMatcher), so the glob stays inside the component's containers.
+ */
+export function appContainersGlob(project: string, stack: string, service: string): string {
+    return `urn:pulumi:${stack}::${project}::${SERVICE_WITH_MIGRATIONS_TYPE}$${CONTAINER_TYPE}::${service}-app-*`;
+}
+
+/** `--exclude` arguments that keep a migrate-only run from creating, changing or deleting any app container. */
+export function migrateOnlyArgs(project: string, stack: string, services: readonly string[]): string[] {
+    return services.flatMap((service) => ["--exclude", appContainersGlob(project, stack, service)]);
+}
+
+/** Names another service's glob would catch (`catalog` catches `catalog-app` and `catalog-app-*`), with why. */
+export function appGlobCollisions(namespace: string, services: readonly string[]): string[] {
+    return services.flatMap((owner) =>
+        services
+            .filter((other) => other === `${owner}-app` || other.startsWith(`${owner}-app-`))
+            .map(
+                (other) =>
+                    `${namespace}:services.${other}: starts with '${owner}-app', so migrate-only would take its database and Flyway ` +
+                    `containers for app containers of '${owner}' (${owner}-app-*) and skip them; choose a name that does not`,
+            ),
+    );
 }
 
 /**
- * `--exclude` arguments for every app container each service could have (replicas 1 to MAX_REPLICAS, not only the
- * configured ones), so that a migrate-only run neither creates, updates nor deletes any app container, including
- * replicas a scale-down is about to remove.
+ * The commands of a migrate-only run, each an argument list for the Pulumi CLI: select the stack, creating it on a
+ * fresh backend (a non-interactive `up` would not), then `up` with every app container excluded.
  */
-export function migrateOnlyArgs(project: string, stack: string, services: readonly string[]): string[] {
-    return services.flatMap((service) =>
-        Array.from({ length: MAX_REPLICAS }, (_, index) => ["--exclude", appContainerUrn(project, stack, service, index + 1)]).flat(),
-    );
+export function migrateOnlyCommands(project: string, stack: string, services: readonly string[], upArgs: readonly string[]): string[][] {
+    const stackName = stack.split("/").pop()!; // org/project/stack or plain stack
+    return [
+        ["stack", "select", "--create", stack],
+        ["up", "--stack", stack, ...upArgs, ...migrateOnlyArgs(project, stackName, services)],
+    ];
 }

@@ -1,25 +1,54 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 
+export interface RemoteImagesOptions {
+    /**
+     * Resolve each tag to the digest its registry serves now, on every preview and update, and run that digest; a
+     * reference pinned by digest is used as written. Default true. Off, a tag runs whatever image of that name is
+     * already on the Docker host, and a new image pushed behind the same tag is never noticed.
+     */
+    followTags?: boolean;
+    /** Options of every RemoteImage, e.g. a provider for another Docker host. */
+    resourceOptions?: pulumi.CustomResourceOptions;
+}
+
 /**
  * Pulls each distinct image once per stack and hands out its image id.
  *
  * Containers refer to the pulled id rather than the reference: a container whose `image` is a bare reference shows a
  * diff on every update (pulumi-docker#325). `keepLocally` leaves the image on the host when a stack stops using it,
  * since another stack on the same host may still run it.
+ *
+ * A RemoteImage pulls only when its name is not on the host yet (resource_docker_image_funcs.go, findImage), so a
+ * tag alone would pin whatever was pulled first; `pullTriggers` does not help either, because the replacement is
+ * created before the old image resource goes and finds the tag already present. Following a tag therefore puts the
+ * registry's current digest into the name (`postgres:17@sha256:…`): a moved tag is a new name, the preview shows it
+ * replacing the image and every container that runs it, and the update pulls exactly that digest.
  */
 export class RemoteImages {
     private readonly pulled = new Map<string, docker.RemoteImage>();
+    private readonly followTags: boolean;
 
-    constructor(private readonly opts: pulumi.CustomResourceOptions = {}) {}
+    constructor(private readonly options: RemoteImagesOptions = {}) {
+        this.followTags = options.followTags ?? true;
+    }
 
     /** The pulled image id of `reference` (e.g. `postgres:17`). */
     imageId(reference: string): pulumi.Output<string> {
         let image = this.pulled.get(reference);
         if (!image) {
-            image = new docker.RemoteImage(reference, { name: reference, keepLocally: true }, this.opts);
+            image = new docker.RemoteImage(reference, { name: this.pullName(reference), keepLocally: true }, this.options.resourceOptions);
             this.pulled.set(reference, image);
         }
         return image.imageId;
+    }
+
+    private pullName(reference: string): pulumi.Input<string> {
+        if (!this.followTags || reference.includes("@")) {
+            return reference;
+        }
+        // A HEAD request on the manifest (data_source_docker_registry_image.go), which Docker Hub does not count as a pull.
+        const current = docker.getRegistryImageOutput({ name: reference }, this.options.resourceOptions);
+        return pulumi.interpolate`${reference}@${current.sha256Digest}`;
     }
 }

@@ -1,4 +1,6 @@
 import { RESERVED_APP_ENV } from "./appEnvironment";
+import { ContainerLimits } from "./containerLimits";
+import { cpusProblem } from "./dockerSpelling";
 
 /**
  * Rules for one service that the shape of its config cannot express. Shared by the stack's validation and by the
@@ -13,6 +15,8 @@ export interface ServiceShape {
     replicas: number;
     hostPort?: number;
     envKeys: readonly string[];
+    limits?: ContainerLimits;
+    databaseLimits?: ContainerLimits;
 }
 
 /** Problems with `name` and `service`, each starting with `where` (e.g. `library:services.catalog`). */
@@ -30,6 +34,11 @@ export function serviceProblems(where: string, name: string, service: ServiceSha
     }
     if (service.hostPort !== undefined && service.hostPort + service.replicas - 1 > 65535) {
         problems.push(`${where}.hostPort: ${service.hostPort} with ${service.replicas} replicas runs past port 65535; choose a hostPort of at most ${65536 - service.replicas}`);
+    }
+    for (const key of ["limits", "databaseLimits"] as const) {
+        const cpus = service[key]?.cpus;
+        const problem = typeof cpus === "number" ? cpusProblem(cpus) : undefined;
+        if (problem) problems.push(`${where}.${key}.cpus: ${problem}`);
     }
     return problems;
 }

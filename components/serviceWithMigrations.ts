@@ -5,7 +5,10 @@ import { createAppReplicas, appContainerName } from "./appReplicas";
 import { APP_ROLE_CALLBACK_FILE, databaseNames } from "./appRole";
 import { createFlywayMigration } from "./flywayMigration";
 import { ContainerLimits } from "./containerLimits";
-import { describeOutcome, migrationBlockedMessage, MigrationOutcome, migrationOutcome, notApplied, Upstream, whenMigrationApplied } from "./migrationGate";
+import {
+    createProblem, describeOutcome, MigrationOutcome, migrationOutcome, notApplied, NotRun, notRunMessage, previousFailureWarning,
+    whenMigrationApplied,
+} from "./migrationGate";
 import { MigrationSet, readMigrationFolder } from "./migrationFiles";
 import { createPostgresDatabase } from "./postgresDatabase";
 import { serviceConfigSchema } from "./stackConfig";
@@ -34,6 +37,8 @@ export interface ServiceWithMigrationsArgs {
     hostPort?: number;
     /** Publish the database on this host port. Default: not published. */
     databaseHostPort?: number;
+    /** Host address that published ports listen on. Default 127.0.0.1: this host only. */
+    publishAddress?: string;
     /** Prefix of Docker object names, so two stacks can share one Docker host. Default: none. */
     dockerNamePrefix?: string;
     /** Services whose migrations must have applied before this one's starts; if one did not, this one does not run. */
@@ -43,6 +48,9 @@ export interface ServiceWithMigrationsArgs {
     /** Limits of the database container. Default: none. */
     databaseLimits?: ContainerLimits;
 }
+
+/** Published ports listen on this host only unless a program says otherwise (Docker's own default is every interface). */
+export const DEFAULT_PUBLISH_ADDRESS = "127.0.0.1";
 
 /** The component's type token; part of every child's URN. */
 export const SERVICE_WITH_MIGRATIONS_TYPE = "library:index:ServiceWithMigrations";
@@ -68,6 +76,7 @@ export class ServiceWithMigrations extends pulumi.ComponentResource {
         const replicas = args.replicas ?? 1;
         const port = args.port ?? 8080;
         const dockerName = `${args.dockerNamePrefix ?? ""}${name}`;
+        const publishAddress = args.publishAddress ?? DEFAULT_PUBLISH_ADDRESS;
         const names = databaseNames(name);
         const databaseAlias = `${name}-db`;
         const labels = (role: string) => [
@@ -83,17 +92,22 @@ export class ServiceWithMigrations extends pulumi.ComponentResource {
             {
                 name, dockerName, image: args.postgresImage, network: args.network, alias: databaseAlias,
                 database: names.database, owner: names.owner, ownerPassword: ownerPassword.result,
-                hostPort: args.databaseHostPort, labels: labels("database"), limits: args.databaseLimits,
+                hostPort: args.databaseHostPort, publishAddress, labels: labels("database"), limits: args.databaseLimits,
             },
             this,
         );
 
-        // The upstream services (`after`) whose migrations did not apply. Their outcomes never reject, so this always
-        // resolves; during preview it is unknown, and the Flyway container then simply depends on theirs.
-        const blockedBy = pulumi.all((args.after ?? []).map((u) => u.migrationOutcome)).apply(notApplied);
-        let blockedError: Error | undefined;
+        // What keeps Flyway from running: upstream services (`after`) whose migrations did not apply, or this service's
+        // own database failing to be created. Derived from values that always settle, never from a resource that may
+        // not register: an Output waiting on one would never resolve, and the update would hang.
+        const upstreams = pulumi.all((args.after ?? []).map((u) => u.migrationOutcome)).apply(notApplied);
+        const databaseProblem = createProblem(database, "its database container could not be created");
+        const notRun = pulumi.all([upstreams, databaseProblem]).apply(([blockedBy, problem]): NotRun | undefined =>
+            blockedBy.length > 0 ? { service: name, status: "blocked", blockedBy } : problem ? { service: name, status: "not-run", reason: problem } : undefined,
+        );
+        let notRunError: Error | undefined;
         // One error object for the Flyway container and the apps, so that Pulumi reports it once.
-        const blocked = (upstreams: Upstream[]) => (blockedError ??= new pulumi.ResourceError(migrationBlockedMessage(name, upstreams), this, true));
+        const notRunFailure = (outcome: NotRun) => (notRunError ??= new pulumi.ResourceError(notRunMessage(outcome), this, true));
 
         const url = jdbcUrl(databaseAlias, names.database);
         const flyway = createFlywayMigration(
@@ -101,30 +115,34 @@ export class ServiceWithMigrations extends pulumi.ComponentResource {
                 name, dockerName, image: args.flywayImage, network: args.network, jdbcUrl: url,
                 owner: names.owner, ownerPassword: ownerPassword.result, appUser: names.appUser, appPassword: appPassword.result,
                 migrations, labels: labels("migration"),
-                dependsOn: pulumi.all([blockedBy, database.urn]).apply(([upstreams]): pulumi.Resource[] => {
-                    if (upstreams.length > 0) throw blocked(upstreams);
+                // A preview shows the plan whatever the gates say (see migrationGate.ts); the update stops here.
+                dependsOn: notRun.apply((stop): pulumi.Resource[] => {
+                    if (stop && !pulumi.runtime.isDryRun()) throw notRunFailure(stop);
                     return [database];
                 }),
             },
             this,
         );
 
-        // A blocked Flyway container never registers, and its outputs never resolve: only read them when it ran.
-        this.migrationOutcome = blockedBy.apply((upstreams): pulumi.Output<MigrationOutcome> =>
-            upstreams.length > 0
-                ? pulumi.output<MigrationOutcome>({ service: name, status: "blocked", blockedBy: upstreams })
-                : migrationOutcome(name, flyway.exitCode, flyway.containerLogs),
-        );
+        // A Flyway container that never registered has outputs that never resolve: only read them when it ran.
+        this.migrationOutcome = notRun.apply((stop): pulumi.Output<MigrationOutcome> => (stop ? pulumi.output<MigrationOutcome>(stop) : migrationOutcome(name, flyway)));
+        if (pulumi.runtime.isDryRun()) {
+            // Known only when stored by an earlier update (an unchanged Flyway container): say now what the update will do.
+            pulumi.all([this.migrationOutcome, flyway.urn]).apply(([outcome, urn]) => {
+                if (outcome.status === "failed") pulumi.log.warn(previousFailureWarning(outcome, urn), this);
+                if (outcome.status === "blocked" || outcome.status === "not-run") pulumi.log.warn(notRunMessage(outcome), this);
+            });
+        }
         const apps = createAppReplicas(
             {
-                name, dockerName, image: args.appImage, network: args.network, replicas, port, hostPort: args.hostPort,
+                name, dockerName, image: args.appImage, network: args.network, replicas, port, hostPort: args.hostPort, publishAddress,
                 envs: appEnvironment({ jdbcUrl: url, user: names.appUser, password: appPassword.result, port, env: args.env ?? {} }),
                 labels: labels("app"), limits: args.limits,
                 dependsOn: whenMigrationApplied(
                     this.migrationOutcome,
                     flyway,
                     replicas === 1 ? "its app container was" : `its ${replicas} app containers were`,
-                    blocked,
+                    notRunFailure,
                 ),
             },
             this,
@@ -152,7 +170,7 @@ function checkArgs(name: string, args: ServiceWithMigrationsArgs): MigrationSet 
     const { replicas, port, hostPort, databaseHostPort, limits, databaseLimits } = args;
     const parsed = shape.safeParse({ replicas, port, hostPort, databaseHostPort, limits, databaseLimits });
     const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${where}.${i.path.join(".")}: ${i.message}`);
-    problems.push(...serviceProblems(where, name, { replicas: replicas ?? 1, hostPort, envKeys: Object.keys(args.env ?? {}) }));
+    problems.push(...serviceProblems(where, name, { replicas: replicas ?? 1, hostPort, envKeys: Object.keys(args.env ?? {}), limits, databaseLimits }));
     const folder = typeof args.migrations === "string" ? readMigrationFolder(name, args.migrations, [APP_ROLE_CALLBACK_FILE]) : { problems: [], migrations: args.migrations };
     problems.push(...folder.problems);
     if (problems.length > 0 || !folder.migrations) {

@@ -48,6 +48,10 @@ export const stackConfigSchema = z.strictObject({
     flywayImage: z.string().default("flyway/flyway:11"),
     /** Folder holding one migrations folder per service, relative to the project. */
     migrationsDir: z.string().default("migrations"),
+    /** Host address that published ports (hostPort, databaseHostPort) listen on; 0.0.0.0 for every interface. */
+    publishAddress: z.string().default("127.0.0.1"),
+    /** Resolve image tags to the registry's current digest on every preview and update (see README, floating tags). */
+    followImageTags: z.boolean().default(true),
 });
 
 export type ServiceConfig = z.infer<typeof serviceConfigSchema>;
@@ -88,6 +92,8 @@ const EXPECTED: Record<string, string> = {
     postgresImage: "an image reference such as postgres:17",
     flywayImage: "an image reference such as flyway/flyway:11",
     migrationsDir: "a folder path such as migrations",
+    publishAddress: "an IP address of this host, such as 127.0.0.1 (this host only) or 0.0.0.0 (every interface)",
+    followImageTags: "true or false",
     after: "a list of service names, e.g. [identity, catalog]",
     limits: "a map { memoryMb, cpus }, e.g. { memoryMb: 512, cpus: 1.5 }",
     databaseLimits: "a map { memoryMb, cpus }, e.g. { memoryMb: 1024, cpus: 2 }",

@@ -1,3 +1,4 @@
+import { isIP } from "net";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
@@ -5,6 +6,7 @@ import { APP_ROLE_CALLBACK_FILE } from "./appRole";
 import { imageReferenceProblem } from "./imageReference";
 import { MigrationSet, readMigrationFolder } from "./migrationFiles";
 import { lockProblems, MigrationLock, readLock } from "./migrationLock";
+import { appGlobCollisions } from "./migrateOnly";
 import { orderProblems } from "./serviceOrder";
 import { serviceProblems } from "./serviceRules";
 import { describeSchemaIssues, ServiceConfig, serviceConfigSchema, stackConfigSchema } from "./stackConfig";
@@ -25,6 +27,8 @@ export interface StackSettings {
     services: ServiceSettings[];
     postgresImage: string;
     flywayImage: string;
+    publishAddress: string;
+    followImageTags: boolean;
 }
 
 /** Thrown with every problem found; RunError makes Pulumi print the message without a stack trace. */
@@ -60,6 +64,9 @@ export function validateStack(raw: Record<string, unknown>, projectDir: string, 
         const problem = typeof image === "string" ? imageReferenceProblem(image) : undefined;
         if (problem) problems.push(`${namespace}:${key}: ${problem}`);
     }
+    if (top.success && isIP(top.data.publishAddress) === 0) {
+        problems.push(`${namespace}:publishAddress: '${top.data.publishAddress}' is not an IP address; use 127.0.0.1 (this host only), 0.0.0.0 (every interface) or one of this host's addresses`);
+    }
     const migrationsDir = top.success ? top.data.migrationsDir : typeof raw.migrationsDir === "string" ? raw.migrationsDir : "migrations";
     const migrationsRoot = path.join(projectDir, migrationsDir);
     const lock = readLockOrProblem(migrationsRoot, problems);
@@ -94,10 +101,12 @@ export function validateStack(raw: Record<string, unknown>, projectDir: string, 
     // Names that failed to parse still count as services here, so 'after: [them]' is not reported as unknown.
     const after = Object.fromEntries(names.map((name) => [name, parsedServices[name]?.after ?? []]));
     problems.push(...orderProblems(namespace, after));
+    problems.push(...appGlobCollisions(namespace, names));
     if (problems.length > 0 || !top.success) {
         throw new InvalidStackConfigError(problems);
     }
-    return { services, postgresImage: top.data.postgresImage, flywayImage: top.data.flywayImage };
+    const { postgresImage, flywayImage, publishAddress, followImageTags } = top.data;
+    return { services, postgresImage, flywayImage, publishAddress, followImageTags };
 }
 
 function readLockOrProblem(migrationsRoot: string, problems: string[]): MigrationLock {

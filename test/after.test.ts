@@ -42,8 +42,8 @@ describe("after: order between services", () => {
         expect(apps(registrations)).toEqual([]);
         expect(errors.map((e) => e.message)).toEqual([
             expect.stringMatching(/^identity: Flyway migration failed with exit code 1/),
-            expect.stringMatching(/^catalog: migrations not run and no app containers created, because it waits for \(after:\) identity, and its migration failed with exit code 1\. Fix identity first/),
-            expect.stringMatching(/^reader-lending: migrations not run and no app containers created, because it waits for \(after:\) catalog, and its migration did not run either\./),
+            expect.stringMatching(/^catalog: migrations not run and no app containers created or changed, because it waits for \(after:\) identity, and its migration failed with exit code 1\. Fix identity first/),
+            expect.stringMatching(/^reader-lending: migrations not run and no app containers created or changed, because it waits for \(after:\) catalog, and its migration did not run either\./),
         ]);
         // The outputs resolve (a blocked service must not hang the update) and say what happened.
         expect(await promiseOf(result.services.catalog.migration)).toBe("not run: waits for identity, whose migration did not apply");

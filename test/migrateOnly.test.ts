@@ -1,15 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
-import { appContainerUrn, migrateOnlyArgs } from "../components/migrateOnly";
+import { appContainersGlob, appGlobCollisions, migrateOnlyArgs, migrateOnlyCommands } from "../components/migrateOnly";
 import { ServiceWithMigrations } from "../components/serviceWithMigrations";
-import { MAX_REPLICAS } from "../components/stackConfig";
 import { validateStack } from "../components/validateStack";
 import { evaluate, promiseOf } from "./support/evaluate";
+import { ONE_MIGRATION, projectWith, serviceBlock } from "./support/fixtures";
+import { urnMatches } from "./support/targets";
 import { PROJECT_DIR, rawConfig } from "./support/stackFiles";
 
 describe("migrate-only", () => {
-    it("names the app containers exactly as the program registers them", async () => {
+    it("matches the app containers exactly as the program registers them, and nothing else", async () => {
         const containers: pulumi.Resource[] = [];
-        const { result } = await evaluate(
+        await evaluate(
             () => {
                 const catalog = validateStack(rawConfig("dev"), PROJECT_DIR).services.find((s) => s.name === "catalog")!;
                 const keep: pulumi.ResourceTransformation = ({ resource, type }) => {
@@ -24,21 +25,32 @@ describe("migrate-only", () => {
             },
             { stack: "prod" },
         );
-        expect(result).toBeDefined();
         const urns = await Promise.all(containers.map((c) => promiseOf(c.urn)));
-        expect(urns.filter((u) => u.includes("-app-")).sort()).toEqual([1, 2, 3].map((i) => appContainerUrn("library", "prod", "catalog", i)));
-        // ...and nothing else: the database and Flyway containers are not excluded.
-        expect(urns.filter((u) => !u.includes("-app-")).some((u) => [1, 2, 3].some((i) => u === appContainerUrn("library", "prod", "catalog", i)))).toBe(false);
+        const glob = appContainersGlob("library", "prod", "catalog");
+        expect(urns.filter((u) => urnMatches(glob, u)).map((u) => u.split("::").pop()).sort()).toEqual(["catalog-app-1", "catalog-app-2", "catalog-app-3"]);
+        expect(urns.filter((u) => !urnMatches(glob, u)).map((u) => u.split("::").pop()).sort()).toEqual(["catalog-db", "catalog-flyway"]);
     });
 
-    it("excludes every replica a service could have, so no app container is created, changed or removed", () => {
-        const args = migrateOnlyArgs("library", "prod", ["catalog", "identity"]);
-        expect(args).toHaveLength(2 * 2 * MAX_REPLICAS);
-        expect(args.slice(0, 4)).toEqual([
-            "--exclude", "urn:pulumi:prod::library::library:index:ServiceWithMigrations$docker:index/container:Container::catalog-app-1",
-            "--exclude", "urn:pulumi:prod::library::library:index:ServiceWithMigrations$docker:index/container:Container::catalog-app-2",
+    it("excludes each service's app containers with one glob, whatever its replica count", () => {
+        expect(migrateOnlyArgs("library", "prod", ["catalog", "identity"])).toEqual([
+            "--exclude", "urn:pulumi:prod::library::library:index:ServiceWithMigrations$docker:index/container:Container::catalog-app-*",
+            "--exclude", "urn:pulumi:prod::library::library:index:ServiceWithMigrations$docker:index/container:Container::identity-app-*",
         ]);
-        expect(args).toContain(appContainerUrn("library", "prod", "identity", MAX_REPLICAS));
-        expect(args.filter((a) => a.endsWith("-flyway") || a.endsWith("-db"))).toEqual([]);
+    });
+
+    it("creates the stack on a fresh backend before it migrates", () => {
+        const [select, up] = migrateOnlyCommands("library", "acme/library/prod", ["catalog"], ["--yes", "--refresh"]);
+        expect(select).toEqual(["stack", "select", "--create", "acme/library/prod"]);
+        expect(up.slice(0, 5)).toEqual(["up", "--stack", "acme/library/prod", "--yes", "--refresh"]);
+        expect(up.slice(5)).toEqual(["--exclude", appContainersGlob("library", "prod", "catalog")]);
+    });
+
+    it("refuses service names another service's glob would catch", () => {
+        expect(appGlobCollisions("library", ["catalog", "catalog-app", "catalog-apparel", "catalog-app-v2", "identity"])).toEqual([
+            expect.stringMatching(/^library:services\.catalog-app: starts with 'catalog-app', so migrate-only would take its database/),
+            expect.stringMatching(/^library:services\.catalog-app-v2: starts with 'catalog-app'/),
+        ]);
+        const dir = projectWith({ catalog: ONE_MIGRATION, "catalog-app": ONE_MIGRATION });
+        expect(() => validateStack({ services: { catalog: serviceBlock(), "catalog-app": serviceBlock() } }, dir)).toThrow("library:services.catalog-app: starts with 'catalog-app'");
     });
 });

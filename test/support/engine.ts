@@ -90,6 +90,8 @@ export class FakeEngine {
     private readonly randomCreations = new Map<string, number>();
     /** What each registry serves for a tag today, by image reference; tests move tags by setting an entry. */
     readonly registry = new Map<string, string>();
+    /** Every image reference the program asked its registry about, in order. */
+    readonly registryLookups: string[] = [];
     /** Images present on the Docker host, by reference: RemoteImage pulls only what is missing. */
     private readonly hostImages = new Map<string, string>();
 
@@ -149,6 +151,16 @@ export class FakeEngine {
                 }
             },
         };
+    }
+
+    /** URNs of the resources in the stack's state. */
+    urns(): string[] {
+        return [...this.state.keys()];
+    }
+
+    /** Names of the resources in the stack's state. */
+    resourceNames(): string[] {
+        return [...this.state.values()].map((s) => s.name);
     }
 
     /** Forgets the whole stack, as `pulumi destroy` then `pulumi stack rm` would; what the host keeps stays. */
@@ -226,6 +238,7 @@ export class FakeEngine {
     private invoke(args: pulumi.runtime.MockCallArgs): Record<string, any> {
         if (args.token === REGISTRY_IMAGE_INVOKE) {
             // data_source_docker_registry_image.go: a HEAD on the manifest; the digest from Docker-Content-Digest.
+            this.registryLookups.push(args.inputs.name);
             return { id: args.inputs.name, name: args.inputs.name, sha256Digest: this.servedDigest(args.inputs.name) };
         }
         throw new Error(`the engine model has no invoke ${args.token}`);

@@ -40,7 +40,7 @@ export async function evaluate<T>(program: () => T, options: EvaluateOptions = {
     try {
         const result = program();
         await onStarted?.(run.registrations);
-        await waitForRPCs();
+        await finished(waitForRPCs());
         // Let rejections raised in the last turn reach the handler.
         await new Promise((resolve) => setImmediate(resolve));
         finish(errors.length > 0);
@@ -50,6 +50,17 @@ export async function evaluate<T>(program: () => T, options: EvaluateOptions = {
         host.off("unhandledRejection", capture);
         jestListeners.forEach((listener) => host.on("unhandledRejection", listener));
     }
+}
+
+/** A registration still waiting when this expires waits on an Output that never settles: a real update would hang. */
+const PROGRAM_TIMEOUT_MS = 15_000;
+
+function finished(rpcs: Promise<void>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`the program never finished: a registration waits on an Output that never settles (a real update would hang)`)), PROGRAM_TIMEOUT_MS);
+    });
+    return Promise.race([rpcs, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** Resolves an Output's value (tests only; a program would use apply). */

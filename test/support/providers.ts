@@ -39,7 +39,7 @@ const CONTAINER_IN_PLACE = new Set([
  * inputs lack is planned as a removal (memorySwap, which Docker fills on its own, is Optional but not Computed).
  */
 const CONTAINER_COMPUTED = new Set([
-    "envs", "labels", "command", "entrypoint", "healthcheck", "hostname", "stopSignal", "stopTimeout", "logDriver",
+    "envs", "labels", "command", "entrypoints", "healthcheck", "hostname", "stopSignal", "stopTimeout", "logDriver",
     "runtime", "platform", "securityOpts", "ipcMode", "shmSize", "init", "exitCode", "containerLogs", "networkData",
     "bridge", "name",
 ]);

