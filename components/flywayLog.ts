@@ -22,6 +22,32 @@ export function summarizeFlywayLog(log: string): string {
     return lines.length > 0 ? lines[lines.length - 1] : "no output from Flyway";
 }
 
+/** What Flyway's log says about a failed run: the script, its line and the database's message, where it says so. */
+export interface FlywayFailure {
+    script?: string;
+    line?: number;
+    message: string;
+}
+
+const FAILED_SCRIPT = /(?:Failed to execute script|Migration) (\S+?\.sql)(?: failed)?\s*$/m;
+const SCRIPT_LINE = /^Line\s*:\s*(\d+)/m;
+const MESSAGE = /^Message\s*:\s*(.+)$/m;
+// A file Flyway could not even parse (an unknown placeholder, say): the path, the line, then the reason.
+const UNPARSABLE = /^ERROR: Unable to parse statement in (\S+?\.sql) at line (\d+) col \d+\.(?: See \S+ for more information\.)? (.+)$/m;
+const FIRST_ERROR = /^ERROR: (.+)$/m;
+
+/** Reads a failed run's log; the message falls back to Flyway's first ERROR line (validation, connection, clean). */
+export function flywayFailure(log: string): FlywayFailure {
+    const unparsable = UNPARSABLE.exec(log);
+    if (unparsable) {
+        return { script: unparsable[1].split("/").pop(), line: Number(unparsable[2]), message: unparsable[3].trim() };
+    }
+    const script = FAILED_SCRIPT.exec(log)?.[1];
+    const line = SCRIPT_LINE.exec(log)?.[1];
+    const message = MESSAGE.exec(log)?.[1] ?? FIRST_ERROR.exec(log)?.[1] ?? (meaningfulLines(log).pop() || "no output from Flyway");
+    return { script, line: line === undefined ? undefined : Number(line), message: message.trim() };
+}
+
 /** The last `maxLines` non-empty lines, indented, for an error message. */
 export function logTail(log: string, maxLines = 60): string {
     const lines = meaningfulLines(log);

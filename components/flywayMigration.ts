@@ -1,10 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { APP_ROLE_CALLBACK_FILE, APP_ROLE_CALLBACK_SQL, APP_ROLE_PLACEHOLDERS } from "./appRole";
+import { flywayEnvironment, flywayFiles, FLYWAY_SQL_DIR } from "./flywayConfig";
 import { MigrationSet } from "./migrationFiles";
-
-/** Flyway's SQL location in the official image. */
-export const FLYWAY_SQL_DIR = "/flyway/sql";
 
 export interface FlywayMigrationArgs {
     name: string;
@@ -29,31 +26,23 @@ export interface FlywayMigrationArgs {
  * Flyway runs once per change rather than on every `pulumi up`.
  */
 export function createFlywayMigration(args: FlywayMigrationArgs, parent: pulumi.Resource): docker.Container {
-    const uploads = [
-        ...args.migrations.files.map((file) => ({ file: `${FLYWAY_SQL_DIR}/${file.fileName}`, content: file.content })),
-        { file: `${FLYWAY_SQL_DIR}/${APP_ROLE_CALLBACK_FILE}`, content: APP_ROLE_CALLBACK_SQL },
-    ];
+    const environment = flywayEnvironment({
+        jdbcUrl: args.jdbcUrl,
+        user: args.owner,
+        password: pulumi.output(args.ownerPassword),
+        appUser: args.appUser,
+        appPassword: pulumi.output(args.appPassword),
+    });
     return new docker.Container(
         `${args.name}-flyway`,
         {
             name: `${args.dockerName}-flyway`,
             image: args.image,
             command: ["migrate"],
-            envs: [
-                `FLYWAY_URL=${args.jdbcUrl}`,
-                `FLYWAY_USER=${args.owner}`,
-                pulumi.interpolate`FLYWAY_PASSWORD=${args.ownerPassword}`,
-                `FLYWAY_LOCATIONS=filesystem:${FLYWAY_SQL_DIR}`,
-                // The database is healthy before Flyway starts; these retries only bridge a blip, at short intervals.
-                "FLYWAY_CONNECT_RETRIES=20",
-                "FLYWAY_CONNECT_RETRIES_INTERVAL=2",
-                // Off by default in Flyway, which would silently skip a misnamed file.
-                "FLYWAY_VALIDATE_MIGRATION_NAMING=true",
-                "FLYWAY_CLEAN_DISABLED=true",
-                `FLYWAY_PLACEHOLDERS_${APP_ROLE_PLACEHOLDERS.user.toUpperCase()}=${args.appUser}`,
-                pulumi.interpolate`FLYWAY_PLACEHOLDERS_${APP_ROLE_PLACEHOLDERS.password.toUpperCase()}=${args.appPassword}`,
-            ],
-            uploads,
+            envs: Object.keys(environment)
+                .sort()
+                .map((key) => pulumi.interpolate`${key}=${environment[key]}`),
+            uploads: flywayFiles(args.migrations).map((file) => ({ file: `${FLYWAY_SQL_DIR}/${file.name}`, content: file.content })),
             networksAdvanced: [{ name: args.network }],
             attach: true,
             logs: true,

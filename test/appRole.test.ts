@@ -1,14 +1,13 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Client } from "pg";
-import { APP_ROLE_CALLBACK_FILE, APP_ROLE_CALLBACK_SQL } from "../components/appRole";
 import { readMigrationFolder } from "../components/migrationFiles";
 import { projectWith } from "./support/fixtures";
 import { testPostgres, uniqueSuffix } from "./support/postgres";
 import { expectRejected, INSUFFICIENT_PRIVILEGE, migratedService } from "./support/serviceDatabases";
-import { flywayMigrate, HISTORY_TABLE } from "./tools/flywayRun";
+import { FLYWAY_HISTORY_TABLE as HISTORY_TABLE } from "../components/flywayConfig";
 import { withClient } from "./tools/pgClient";
-import { migrateServiceDatabase, ServiceDatabase, suffixedNames } from "./tools/verifyMigrations";
+import { createServiceDatabase, migrate, ServiceDatabase, suffixedNames } from "./tools/verifyMigrations";
 
 /** Runs `work` as the app role inside a transaction that is rolled back, so tests leave no rows behind. */
 async function asApp(db: ServiceDatabase, work: (client: Client) => Promise<void>): Promise<void> {
@@ -82,18 +81,16 @@ describe.each(Object.keys(ROW_WORK))("the %s app role", (service) => {
 describe("the generated app-role callback", () => {
     it("grants tables that a later migration adds, and keeps the password in step", async () => {
         const root = path.join(projectWith({ later: { "V1__a.sql": "CREATE TABLE a (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY);\n" } }), "migrations");
-        const names = suffixedNames("later", uniqueSuffix());
-        const db = await migrateServiceDatabase(testPostgres(), "later", readMigrationFolder("later", path.join(root, "later")).migrations!, names);
+        const created = await createServiceDatabase(testPostgres(), "later", suffixedNames("later", uniqueSuffix()));
+        const db = await migrate(testPostgres(), created, readMigrationFolder("later", path.join(root, "later")).migrations!);
 
         fs.writeFileSync(path.join(root, "later", "V2__b.sql"), "CREATE TABLE b (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, note text);\n");
-        const newPassword = "rotated0password0from0pulumi0123";
-        const set = readMigrationFolder("later", path.join(root, "later")).migrations!;
-        const second = await withClient(db.owner, (client) =>
-            flywayMigrate(client, "later", set, { app_user: names.appUser, app_password: newPassword }, [{ fileName: APP_ROLE_CALLBACK_FILE, content: APP_ROLE_CALLBACK_SQL }]),
-        );
+        // A new @pulumi/random password for the app role, as after a destroy and re-create of the stack.
+        const rotated = { ...db, appPassword: "rotated0password0from0pulumi0123" };
+        const second = await migrate(testPostgres(), rotated, readMigrationFolder("later", path.join(root, "later")).migrations!);
         expect(second.applied).toEqual(["V2__b.sql"]);
 
-        await withClient({ ...db.app, password: newPassword }, async (client) => {
+        await withClient({ ...db.app, password: rotated.appPassword }, async (client) => {
             expect((await client.query("INSERT INTO b (note) VALUES ('granted') RETURNING id")).rows[0].id).toBe("1");
             expect((await client.query("SELECT count(*)::int AS n FROM a")).rows[0].n).toBe(0);
         });

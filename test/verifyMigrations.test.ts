@@ -1,13 +1,14 @@
 import * as fs from "fs";
 import * as path from "path";
+import { FLYWAY_HISTORY_TABLE } from "../components/flywayConfig";
+import { flywayChecksum } from "../components/flywayChecksum";
 import { LOCK_FILE, readLock, withNewFiles, writeLock } from "../components/migrationLock";
-import { readMigrationFolder } from "../components/migrationFiles";
+import { MigrationSet, readMigrationFolder } from "../components/migrationFiles";
 import { projectWith } from "./support/fixtures";
 import { testPostgres, uniqueSuffix } from "./support/postgres";
 import { PROJECT_DIR } from "./support/stackFiles";
-import { HISTORY_TABLE } from "./tools/flywayRun";
 import { withClient } from "./tools/pgClient";
-import { migrateServiceDatabase, reportTable, suffixedNames, verifyAll } from "./tools/verifyMigrations";
+import { createServiceDatabase, migrate, migrateServiceDatabase, reportTable, runServiceFlyway, suffixedNames, verifyAll } from "./tools/verifyMigrations";
 
 const server = testPostgres();
 
@@ -19,7 +20,9 @@ function lockedMigrations(service: string, files: Record<string, string>): strin
     return root;
 }
 
-describe("verify-migrations on a real PostgreSQL", () => {
+const setOf = (root: string, service: string): MigrationSet => readMigrationFolder(service, path.join(root, service)).migrations!;
+
+describe("verify-migrations, real Flyway on a real PostgreSQL", () => {
     it("applies every service's migrations in this repository and matches the committed lock", async () => {
         const { databases, failures } = await verifyAll(server, path.join(PROJECT_DIR, "migrations"), uniqueSuffix());
         expect(failures).toEqual([]);
@@ -36,7 +39,7 @@ describe("verify-migrations on a real PostgreSQL", () => {
         ]);
     });
 
-    it("names the service, the file, PostgreSQL's error and its line when a migration is broken", async () => {
+    it("names the service, the file, the line and PostgreSQL's message when a migration is broken", async () => {
         const root = lockedMigrations("broken", {
             "V1__books.sql": "CREATE TABLE books (id bigint PRIMARY KEY);\n",
             "V2__copies.sql": "-- copies of books\nCREATE TABLE copies (\n    id bigint PRIMARY KEY,\n    book_id bigint REFERENCES bookz (id)\n);\n",
@@ -44,21 +47,19 @@ describe("verify-migrations on a real PostgreSQL", () => {
         });
         const { failures, databases } = await verifyAll(server, root, uniqueSuffix());
         expect(databases).toEqual([]);
-        // PostgreSQL gives no position for this error, so the line is where the failing statement starts (as Flyway says).
-        expect(failures).toEqual([expect.stringMatching(/^broken: V2__copies\.sql failed at line 2: relation "bookz" does not exist \(.*broken\/V2__copies\.sql\)$/)]);
+        expect(failures).toEqual([expect.stringMatching(/^broken: V2__copies\.sql failed at line 2: ERROR: relation "bookz" does not exist \(.*broken\/V2__copies\.sql\)$/)]);
     });
 
     it.each([
-        ["a syntax error", "CREATE TABLE a (id int);\n\nCREATE TABLE b (\n    id int,,\n);\n", 4, 'syntax error at or near ","'],
-        ["an error PostgreSQL positions", "CREATE TABLE a (id int);\nCREATE VIEW v AS\n    SELECT id,\n           x\n    FROM a;\n", 4, 'column "x" does not exist'],
-        ["an unknown placeholder", "CREATE TABLE a (id int);\nGRANT SELECT ON a TO ${reader};\n", undefined, "No value provided for placeholder: ${reader}"],
-    ])("pins %s to its line", async (_, sql, line, message) => {
+        ["a syntax error", "CREATE TABLE a (id int);\n\nCREATE TABLE b (\n    id int,,\n);\n", 3, 'ERROR: syntax error at or near ","'],
+        ["an unknown placeholder", "CREATE TABLE a (id int);\nGRANT SELECT ON a TO ${reader};\n", 1, "No value provided for placeholder: ${reader}"],
+    ])("reports %s as Flyway does", async (_, sql, line, message) => {
         const root = lockedMigrations("pinned", { "V1__only.sql": sql as string });
         const { failures } = await verifyAll(server, root, uniqueSuffix());
-        expect(failures).toEqual([expect.stringContaining(`pinned: V1__only.sql failed${line === undefined ? "" : ` at line ${line}`}: ${message}`)]);
+        expect(failures).toEqual([expect.stringContaining(`pinned: ${line === undefined ? "" : `V1__only.sql failed at line ${line}: `}${message}`)]);
     });
 
-    it("rejects a misnamed file with the program's own naming rules", async () => {
+    it("rejects a misnamed file with the program's own naming rules, before Flyway runs", async () => {
         const root = lockedMigrations("misnamed", { "V1__ok.sql": "SELECT 1;", "V2_missing_underscore.sql": "SELECT 2;" });
         const { failures } = await verifyAll(server, root, uniqueSuffix());
         expect(failures).toEqual([expect.stringContaining("misnamed/V2_missing_underscore.sql: separates version and description with one '_'; Flyway needs two")]);
@@ -76,20 +77,56 @@ describe("verify-migrations on a real PostgreSQL", () => {
             expect.stringContaining("edited/V2__b.sql: is locked but missing"),
         ]);
     });
+});
 
-    it("applies each migration exactly once and records Flyway's checksums", async () => {
+describe("the program's Flyway configuration, on real Flyway", () => {
+    it("applies each migration once, records the lock's checksums, and applies nothing on a second run", async () => {
         const root = path.join(PROJECT_DIR, "migrations");
-        const set = readMigrationFolder("catalog", path.join(root, "catalog")).migrations!;
-        const names = suffixedNames("catalog", uniqueSuffix());
-        const first = await migrateServiceDatabase(server, "catalog", set, names);
+        const first = await migrateServiceDatabase(server, "catalog", setOf(root, "catalog"), suffixedNames("catalog", uniqueSuffix()));
         expect(first.applied).toEqual(["V1__create_authors_and_books.sql", "V2__create_copies.sql", "V3__add_title_search.sql"]);
-        const history = await withClient(first.owner, async (client) =>
-            (await client.query(`SELECT script, checksum FROM "${HISTORY_TABLE}" ORDER BY installed_rank`)).rows,
-        );
+        const history = await withClient(first.owner, async (client) => (await client.query(`SELECT script, checksum FROM "${FLYWAY_HISTORY_TABLE}" WHERE version IS NOT NULL`)).rows);
         expect(Object.fromEntries(history.map((h) => [h.script, h.checksum]))).toEqual(readLock(root).catalog);
-        const { flywayMigrate } = await import("./tools/flywayRun");
-        const second = await withClient(first.owner, (client) => flywayMigrate(client, "catalog", set, { app_user: names.appUser, app_password: "x" }));
+        const second = await migrate(server, first, setOf(root, "catalog"));
         expect(second.applied).toEqual([]);
+    });
+
+    it("computes the checksum Flyway records for every migration, whatever its line endings or byte-order mark", async () => {
+        const files: Record<string, string> = {
+            "V1__unix.sql": "CREATE TABLE unix_lines (id int);\nCOMMENT ON TABLE unix_lines IS 'plain';\n",
+            "V2__windows.sql": "CREATE TABLE windows_lines (id int);\r\nCOMMENT ON TABLE windows_lines IS 'crlf';\r\n",
+            "V3__bom.sql": "\uFEFFCREATE TABLE bom_lines (id int);\nCOMMENT ON TABLE bom_lines IS 'bom';\n",
+            "V4__bom_and_windows.sql": "\uFEFFCREATE TABLE both_lines (id int);\r\n",
+            "V5__no_final_newline.sql": "CREATE TABLE no_newline (id int);",
+            "V6__unicode.sql": "CREATE TABLE unicode (name text DEFAULT 'Ærø — 書');\n",
+            "R__view.sql": "CREATE OR REPLACE VIEW unicode_names AS SELECT name FROM unicode;\n",
+        };
+        const root = path.join(projectWith({ checksums: files }), "migrations");
+        const db = await migrateServiceDatabase(server, "checksums", setOf(root, "checksums"), suffixedNames("checksums", uniqueSuffix()));
+        const recorded = await withClient(db.owner, async (client) => (await client.query(`SELECT script, checksum FROM "${FLYWAY_HISTORY_TABLE}" WHERE script <> '<< Flyway Schema History table created >>'`)).rows);
+        expect(Object.fromEntries(recorded.map((r) => [r.script, r.checksum]))).toEqual(Object.fromEntries(Object.entries(files).map(([name, content]) => [name, flywayChecksum(content)])));
+    });
+
+    it("fails on an applied file that was edited, with Flyway's own message", async () => {
+        const root = path.join(projectWith({ drift: { "V1__a.sql": "CREATE TABLE a (id int);\n" } }), "migrations");
+        const db = await migrateServiceDatabase(server, "drift", setOf(root, "drift"), suffixedNames("drift", uniqueSuffix()));
+        fs.writeFileSync(path.join(root, "drift", "V1__a.sql"), "CREATE TABLE a (id bigint);\n");
+        await expect(migrate(server, db, setOf(root, "drift"))).rejects.toThrow(/^drift: Flyway failed: Validate failed: Migrations have failed validation/);
+    });
+
+    it("refuses a misnamed file itself (validateMigrationNaming), where Flyway's default would skip it", async () => {
+        const db = await createServiceDatabase(server, "naming", suffixedNames("naming", uniqueSuffix()));
+        const misnamed: MigrationSet = { folder: "-", files: [{ fileName: "V1_init.sql", kind: "versioned", version: "1", description: "init", content: "CREATE TABLE t (id int);\n", checksum: 0 }] };
+        const run = await runServiceFlyway(server, db, misnamed);
+        expect(run.exitCode).toBe(1);
+        expect(run.log).toContain("Invalid versioned migration name format: V1_init.sql");
+    });
+
+    it("refuses `clean`, which would drop every object of the schema", async () => {
+        const db = await migrateServiceDatabase(server, "cleaning", setOf(path.join(PROJECT_DIR, "migrations"), "identity"), suffixedNames("cleaning", uniqueSuffix()));
+        const run = await runServiceFlyway(server, db, setOf(path.join(PROJECT_DIR, "migrations"), "identity"), "clean");
+        expect(run.exitCode).toBe(1);
+        expect(run.log).toContain("Unable to execute clean as it has been disabled");
+        expect((await migrate(server, db, setOf(path.join(PROJECT_DIR, "migrations"), "identity"))).tables).toBe(3);
     });
 });
 
@@ -98,7 +135,7 @@ describe("the committed lock", () => {
         const root = path.join(PROJECT_DIR, "migrations");
         const lock = readLock(root);
         for (const service of ["catalog", "identity", "reader-lending"]) {
-            const files = readMigrationFolder(service, path.join(root, service)).migrations!.files.filter((f) => f.kind === "versioned");
+            const files = setOf(root, service).files.filter((f) => f.kind === "versioned");
             expect(lock[service]).toEqual(Object.fromEntries(files.map((f) => [f.fileName, f.checksum])));
         }
         expect(fs.readFileSync(path.join(root, LOCK_FILE), "utf8")).toContain("Never edit a locked file");

