@@ -1,14 +1,18 @@
+/**
+ * The library stack's Pulumi program: reads the stack's configuration once, validates all of it, and deploys every
+ * service. Bad configuration stops the program before a single resource is registered.
+ */
 import * as pulumi from "@pulumi/pulumi";
-import { deployLibraryStack } from "./components/libraryStack";
-import { namespacedConfig } from "./components/stackConfig";
-import { validateStack } from "./components/validateStack";
+import { configNamespace } from "./components/config/namespace";
+import { namespacedConfig } from "./components/config/stackConfig";
+import { validateStack } from "./components/config/validateStack";
+import { deployLibraryStack } from "./components/stack/libraryStack";
 
-const NAMESPACE = pulumi.getProject();
+const NAMESPACE = configNamespace(__dirname);
 
-// Every `library:*` key of the stack, read once (all of them, so that a misspelt key is reported, not ignored).
+// Every `<namespace>:*` key of the stack, read once (all of them, so that a misspelt key is reported, not ignored).
 const raw = namespacedConfig(pulumi.runtime.allConfig(), NAMESPACE);
 
-// Validation throws before anything is registered: bad config never creates or changes a resource.
 const settings = validateStack(raw, __dirname, NAMESPACE);
 const library = deployLibraryStack(settings, pulumi.getStack());
 

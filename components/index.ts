@@ -1,9 +1,12 @@
-// The reusable parts, for programs that import them. Importing registers nothing.
-export { ServiceWithMigrations, ServiceWithMigrationsArgs } from "./serviceWithMigrations";
-export { ContainerLimits } from "./containerLimits";
-export { appContainersGlob, migrateOnlyArgs, migrateOnlyCommands } from "./migrateOnly";
-export { RemoteImages } from "./remoteImages";
-export { MigrationOutcome } from "./migrationGate";
-export { MigrationFile, MigrationSet, readMigrationFolder, flywayApplyOrder } from "./migrationFiles";
-export { validateStack, InvalidStackConfigError, StackSettings, ServiceSettings } from "./validateStack";
-export { deployLibraryStack, ServiceOutputs } from "./libraryStack";
+/**
+ * The reusable parts, for programs that import them. Importing registers nothing.
+ */
+export { ServiceWithMigrations, InvalidServiceArgumentsError } from "./service/serviceWithMigrations";
+export type { ServiceWithMigrationsArgs, ContainerLimits } from "./service/arguments";
+export type { ServiceTarget, ServiceDeployment } from "./service/target";
+export type { ServicePlan } from "./service/plan";
+export type { MigrationOutcome } from "./service/outcome";
+export { DockerTarget, DockerTargetArgs } from "./targets/docker/dockerTarget";
+export { RemoteImages, RemoteImagesOptions } from "./targets/docker/remoteImages";
+export { appContainersGlob, migrateOnlyArgs, migrateOnlyCommands } from "./targets/docker/migrateOnly";
+export { MigrationFile, MigrationSet, readMigrationFolder, flywayApplyOrder } from "./flyway/migrationFiles";

@@ -1,5 +1,9 @@
+/**
+ * Running a program the way `pulumi up` or `pulumi preview` would, against the engine model, and reading its Outputs.
+ */
 import * as pulumi from "@pulumi/pulumi";
-import { FakeEngine, Registration, RunOptions, RunResult, waitForRPCs } from "./engine";
+import { FakeEngine, Registration, RunOptions, RunResult, waitForRPCs } from "../../tools/lib/engineModel/engine";
+import { NAMESPACE } from "../../tools/lib/repository";
 
 export interface Evaluation<T> extends RunResult {
     /** Errors the program raised asynchronously; the Pulumi CLI would print each and fail the run. */
@@ -20,7 +24,7 @@ export interface EvaluateOptions extends RunOptions {
  */
 export async function evaluate<T>(program: () => T, options: EvaluateOptions = {}, onStarted?: (registrations: Registration[]) => Promise<void>): Promise<Evaluation<T>> {
     const engine = options.engine ?? new FakeEngine();
-    const { result: run, finish } = await engine.install("library", options);
+    const { result: run, finish } = await engine.install(NAMESPACE, options);
     const errors: Error[] = [];
     const warnings: string[] = [];
     const capture = (reason: unknown) => {

@@ -1,3 +1,6 @@
+/**
+ * Throwaway projects for tests: migrations folders made on the fly, removed when the test file ends.
+ */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -27,7 +30,7 @@ export function serviceBlock(overrides: Record<string, unknown> = {}): Record<st
 }
 
 /** A throwaway copy of this repository's migrations (with the lock), to change without touching the real ones. */
-export function copyOfRepoMigrations(): string {
+export function copyOfFixture(): string {
     const dir = projectWith({});
     fs.cpSync(path.join(__dirname, "..", "..", "migrations"), path.join(dir, "migrations"), { recursive: true });
     return dir;

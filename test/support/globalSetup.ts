@@ -1,5 +1,5 @@
-import { shareFlywayClasspath } from "../tools/flywayCli";
-import { startPostgres } from "../tools/postgresServer";
+import { shareFlywayClasspath } from "../../tools/lib/flywayCli";
+import { startPostgres } from "../../tools/lib/postgresServer";
 
 /**
  * One real PostgreSQL for the whole test run, and real Flyway resolved once (Maven, on first use): test files reach

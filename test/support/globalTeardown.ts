@@ -1,4 +1,4 @@
-import { PostgresServer } from "../tools/postgresServer";
+import { PostgresServer } from "../../tools/lib/postgresServer";
 
 export default async function globalTeardown(): Promise<void> {
     await (globalThis as { libraryTestPostgres?: PostgresServer }).libraryTestPostgres?.stop();

@@ -1,6 +1,6 @@
 import { randomBytes } from "crypto";
 import { ClientConfig } from "pg";
-import type { PostgresServer } from "../tools/postgresServer";
+import type { PostgresServer } from "../../tools/lib/postgresServer";
 
 /** The run's shared server (started by globalSetup). Fails loudly when it is missing: these tests never skip. */
 export function testPostgres(): PostgresServer {

@@ -1,9 +1,9 @@
 import * as path from "path";
 import { Client } from "pg";
-import { readMigrationFolder } from "../../components/migrationFiles";
-import { migrateServiceDatabase, ServiceDatabase, suffixedNames } from "../tools/verifyMigrations";
+import { readMigrationFolder } from "../../components/flyway/migrationFiles";
+import { migrateServiceDatabase, ServiceDatabase, suffixedNames } from "../../tools/lib/verify";
 import { testPostgres, uniqueSuffix } from "./postgres";
-import { PROJECT_DIR } from "./stackFiles";
+import { PROJECT_DIR } from "../../tools/lib/repository";
 
 /** A fresh database of `service`, migrated from this repository's migrations as Flyway would. */
 export async function migratedService(service: string): Promise<ServiceDatabase> {

@@ -1,0 +1,131 @@
+/**
+ * What ServiceWithMigrations takes, and the one set of rules for a service's plain arguments. The component checks
+ * its own arguments with them; the stack configuration checks every service block with them too (its schema extends
+ * this one with keys of its own). Messages are curated and say what would be right; the caller says where
+ * (`ServiceWithMigrations 'orders'`, or `library:services.catalog`).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import type { MigrationSet } from "../flyway/migrationFiles";
+import { RESERVED_APP_ENV } from "./appEnvironment";
+import { SERVICE_NAME } from "./names";
+import { describeIssues } from "./problems";
+import type { ServiceWithMigrations } from "./serviceWithMigrations";
+import type { ServiceTarget } from "./target";
+
+export const MAX_REPLICAS = 100;
+const PORT = z.int().min(1).max(65535);
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Resource limits of a container or pod: memory in MB, CPUs as a share of a host's (1.5 = one and a half CPUs). */
+export const limitsSchema = z.strictObject({
+    memoryMb: z.int().min(6).max(1_048_576).optional(),
+    cpus: z.number().min(0.01).max(1024).optional(),
+});
+export type ContainerLimits = z.infer<typeof limitsSchema>;
+
+/** The plain arguments: the ones that decide how many resources exist and how they are set up. */
+export const serviceArgumentsSchema = z.object({
+    /** App instances; 0 keeps the database and its migrations without apps. */
+    replicas: z.int().min(0).max(MAX_REPLICAS).default(1),
+    /** Port the app listens on (Spring's SERVER_PORT). */
+    port: PORT.default(8080),
+    /** Extra environment of the apps. */
+    env: z.record(z.string(), z.unknown()).default({}),
+    /** Docker: publish replica i on host port hostPort + i - 1. */
+    hostPort: PORT.optional(),
+    /** Docker: publish the database's 5432 on this host port. */
+    databaseHostPort: PORT.optional(),
+    /** Limits of each app instance. */
+    limits: limitsSchema.optional(),
+    /** Limits of the database. */
+    databaseLimits: limitsSchema.optional(),
+});
+export type ServiceArguments = z.infer<typeof serviceArgumentsSchema>;
+
+/** What a right value looks like, by key, for messages. */
+export const EXPECTED_ARGUMENTS: Record<string, string> = {
+    replicas: `a whole number from 0 to ${MAX_REPLICAS}`,
+    port: "a whole number from 1 to 65535",
+    hostPort: "a whole number from 1 to 65535",
+    databaseHostPort: "a whole number from 1 to 65535",
+    env: "a map from variable name to text",
+    limits: "a map { memoryMb, cpus }, e.g. { memoryMb: 512, cpus: 1.5 }",
+    databaseLimits: "a map { memoryMb, cpus }, e.g. { memoryMb: 1024, cpus: 2 }",
+    memoryMb: "a whole number of megabytes from 6 to 1048576",
+    cpus: "a number of CPUs from 0.01 to 1024, e.g. 1.5",
+};
+
+/** Arguments of one service: where it runs, its images, its migrations, and how many app instances. */
+export interface ServiceWithMigrationsArgs {
+    /** Where the service runs, e.g. a DockerTarget (one Docker host). */
+    target: ServiceTarget;
+    /** Image of the apps; on Docker, a RemoteImages `imageId` keeps previews free of spurious diffs. */
+    appImage: pulumi.Input<string>;
+    /** PostgreSQL image of the service's database. */
+    postgresImage: pulumi.Input<string>;
+    /** Flyway image of the one-shot migration. */
+    flywayImage: pulumi.Input<string>;
+    /** The service's migrations: a folder path, or a set already read with readMigrationFolder. */
+    migrations: string | MigrationSet;
+    /** App instances; 0 keeps the database and migrations without apps. Default 1. */
+    replicas?: number;
+    /** Port the app listens on. Default 8080. */
+    port?: number;
+    /** Extra environment of the apps (the datasource and SPRING_FLYWAY_ENABLED=false are set for you). */
+    env?: Record<string, pulumi.Input<string>>;
+    /** Docker only: publish replica i on host port hostPort + i - 1. Default: not published. */
+    hostPort?: number;
+    /** Docker only: publish the database on this host port. Default: not published. */
+    databaseHostPort?: number;
+    /** Services whose migrations must have applied before this one's starts; if one did not, this one does not run. */
+    after?: ServiceWithMigrations[];
+    /** Limits of each app instance. Default: none. */
+    limits?: ContainerLimits;
+    /** Limits of the database. Default: none. */
+    databaseLimits?: ContainerLimits;
+}
+
+/** Renders issues of serviceArgumentsSchema, or of a schema extending it, at `where(path)`. */
+export function describeArgumentIssues(
+    issues: readonly z.core.$ZodIssue[],
+    where: (path: readonly PropertyKey[]) => string,
+    expected: Record<string, string> = EXPECTED_ARGUMENTS,
+    allowedKeys: (path: readonly PropertyKey[]) => string[] = (path) => Object.keys(path.length === 0 ? serviceArgumentsSchema.shape : limitsSchema.shape),
+): string[] {
+    return describeIssues(issues, where, expected, allowedKeys);
+}
+
+/**
+ * Rules that take more than one value, or a value the schema cannot judge: the service's name, env names, host ports
+ * running past 65535. Each problem starts with `where`.
+ */
+export function serviceRuleProblems(where: string, name: string, service: Pick<ServiceArguments, "replicas" | "hostPort"> & { env: object }): string[] {
+    const problems: string[] = [];
+    if (!SERVICE_NAME.test(name)) {
+        problems.push(`${where}: '${name}' is not a valid service name; use 1 to 30 lower-case letters, digits and '-', starting with a letter, e.g. reader-lending`);
+    }
+    for (const key of Object.keys(service.env).sort()) {
+        if (!ENV_NAME.test(key)) {
+            problems.push(`${where}.env.${key}: not a valid environment variable name; use letters, digits and '_', not starting with a digit`);
+        } else if (RESERVED_APP_ENV.includes(key)) {
+            problems.push(`${where}.env.${key}: is set by the stack (${RESERVED_APP_ENV.join(", ")}); remove it from env`);
+        }
+    }
+    if (service.hostPort !== undefined && service.hostPort + service.replicas - 1 > 65535) {
+        problems.push(`${where}.hostPort: ${service.hostPort} with ${service.replicas} replicas runs past port 65535; choose a hostPort of at most ${65536 - service.replicas}`);
+    }
+    return problems;
+}
+
+/** Every problem with the component's plain arguments, under `where`; the parsed arguments when there is none. */
+export function checkServiceArguments(where: string, name: string, args: ServiceWithMigrationsArgs): { problems: string[]; parsed?: ServiceArguments } {
+    const { replicas, port, env, hostPort, databaseHostPort, limits, databaseLimits } = args;
+    const parsed = serviceArgumentsSchema.safeParse({ replicas, port, env, hostPort, databaseHostPort, limits, databaseLimits }, { reportInput: true });
+    const at = (path: readonly PropertyKey[]) => [where, ...path.map(String)].join(".");
+    if (!parsed.success) {
+        return { problems: [...describeArgumentIssues(parsed.error.issues, at), ...serviceRuleProblems(where, name, { replicas: 1, env: {} })] };
+    }
+    const problems = [...serviceRuleProblems(where, name, parsed.data), ...args.target.argumentProblems(parsed.data).map((p) => `${at(p.key.split("."))}: ${p.message}`)];
+    return problems.length > 0 ? { problems } : { problems, parsed: parsed.data };
+}

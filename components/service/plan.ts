@@ -1,0 +1,60 @@
+/**
+ * A service, worked out without any platform: its names, its credentials, what the apps and Flyway are given, its
+ * migration files, and what it waits for. Targets turn a plan into resources.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { flywayEnvironment, flywayFiles } from "../flyway/config";
+import type { MigrationSet } from "../flyway/migrationFiles";
+import { appEnvironment } from "./appEnvironment";
+import type { ServiceArguments, ServiceWithMigrationsArgs } from "./arguments";
+import { DatabaseNames, databaseNames } from "./names";
+import { notApplied, Upstream } from "./outcome";
+
+export interface ServicePlan {
+    /** The service's name; every resource of the service is named after it. */
+    name: string;
+    names: DatabaseNames;
+    /** The owner's password (a @pulumi/random secret): the database's superuser, used by Flyway only. */
+    ownerPassword: pulumi.Output<string>;
+    /** The app role's password (a @pulumi/random secret). */
+    appPassword: pulumi.Output<string>;
+    /** The validated plain arguments, defaults applied. */
+    args: ServiceArguments;
+    appImage: pulumi.Input<string>;
+    postgresImage: pulumi.Input<string>;
+    flywayImage: pulumi.Input<string>;
+    migrations: MigrationSet;
+    /** The files of Flyway's SQL location: the migrations and the generated app-role callback. */
+    flywayFiles: { name: string; content: string }[];
+    /** Upstream services (`after`) whose migrations did not apply; empty once all did. Never rejects. */
+    upstreams: pulumi.Output<Upstream[]>;
+    /** Every FLYWAY_* variable, for a database reached at `jdbcUrl`. */
+    flywayEnvironment(jdbcUrl: string): Record<string, pulumi.Input<string>>;
+    /** The apps' environment (Flyway off, the app role's datasource, the port, the service's own env). */
+    appEnvironment(jdbcUrl: string): Record<string, pulumi.Input<string>>;
+}
+
+/** Works out `name`'s plan; the passwords are created as children of `parent`. */
+export function planService(name: string, args: ServiceWithMigrationsArgs, parsed: ServiceArguments, migrations: MigrationSet, parent: pulumi.Resource): ServicePlan {
+    const names = databaseNames(name);
+    // No special characters: the passwords travel through env variables and a SQL literal in the callback.
+    const ownerPassword = new random.RandomPassword(`${name}-db-owner-password`, { length: 32, special: false }, { parent }).result;
+    const appPassword = new random.RandomPassword(`${name}-db-app-password`, { length: 32, special: false }, { parent }).result;
+    return {
+        name,
+        names,
+        ownerPassword,
+        appPassword,
+        args: parsed,
+        appImage: args.appImage,
+        postgresImage: args.postgresImage,
+        flywayImage: args.flywayImage,
+        migrations,
+        flywayFiles: flywayFiles(migrations),
+        upstreams: pulumi.all((args.after ?? []).map((u) => u.migrationOutcome)).apply(notApplied),
+        flywayEnvironment: (jdbcUrl) => flywayEnvironment({ jdbcUrl, user: names.owner, password: ownerPassword, appUser: names.appUser, appPassword }),
+        appEnvironment: (jdbcUrl) =>
+            appEnvironment({ jdbcUrl, user: names.appUser, password: appPassword, port: parsed.port, env: (args.env ?? {}) as Record<string, pulumi.Input<string>> }),
+    };
+}

@@ -1,0 +1,33 @@
+/**
+ * What the library stack shares on one Docker host: the stack's network, each image pulled once, and the Docker
+ * target every service is deployed with.
+ */
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { DockerTarget } from "./dockerTarget";
+import { RemoteImages } from "./remoteImages";
+
+export interface DockerPlatformArgs {
+    stack: string;
+    publishAddress: string;
+    followImageTags: boolean;
+}
+
+export interface DockerPlatform {
+    /** The stack network's name. */
+    network: pulumi.Output<string>;
+    target: DockerTarget;
+    /** The pulled image id of a reference, for a container's `image`. */
+    image(reference: string): pulumi.Input<string>;
+}
+
+export function dockerPlatform(args: DockerPlatformArgs): DockerPlatform {
+    const network = new docker.Network("network", { name: `library-${args.stack}` });
+    const images = new RemoteImages({ followTags: args.followImageTags });
+    return {
+        network: network.name,
+        // Docker names are prefixed with the stack, so that several stacks can share one Docker host.
+        target: new DockerTarget({ network: network.name, namePrefix: `${args.stack}-`, publishAddress: args.publishAddress }),
+        image: (reference) => images.imageId(reference),
+    };
+}

@@ -1,0 +1,95 @@
+/**
+ * Gating on a one-shot Flyway container's *success*, not on its creation.
+ *
+ * The Docker provider finishes creating an attached container when it exits, whatever its exit code; it only records
+ * the code. So dependants wait on an Output that resolves once the exit code is known to be 0, and rejects otherwise.
+ * It goes into `dependsOn`, not into any input: during preview the exit code of a new Flyway container is unknown,
+ * Pulumi then falls back to the Output's own resources (the Flyway container), and the dependants show as plain
+ * creates instead of unknown-input diffs.
+ *
+ * A preview never fails on a gate. In a preview the engine hands an unchanged Flyway container its *stored* outputs
+ * (pkg/resource/deploy/step.go, SameStep), so after a failed run the next preview knows the old exit code; failing
+ * there would fail the preview of every service, and `pulumi up` never gets past a failed preview
+ * (pkg/backend/apply.go). The preview warns instead, and the update itself fails for that service only.
+ */
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { logTail, summarizeFlywayLog } from "../../flyway/log";
+import { MigrationOutcome, NotRun, notRunMessage } from "../../service/outcome";
+
+type Failed = Extract<MigrationOutcome, { status: "failed" }>;
+
+/** What the Flyway container's exit code and log say; a Flyway container that could not be created is a value too. */
+export function exitCodeOutcome(service: string, flyway: docker.Container): pulumi.Output<MigrationOutcome> {
+    const ran = pulumi.all([flyway.exitCode, flyway.containerLogs]).apply(([code, text]): MigrationOutcome => {
+        const output = text ?? "";
+        return code === 0 ? { service, status: "applied", summary: summarizeFlywayLog(output) } : { service, status: "failed", exitCode: code ?? -1, log: output };
+    });
+    // A failed create rejects the container's outputs; the provider's error reaches the update on its own.
+    return pulumi.recover(ran, (): MigrationOutcome => ({ service, status: "not-run", reason: "its Flyway container could not be created" }));
+}
+
+const rerun = (flywayUrn: string) =>
+    `Fix the migration and run \`pulumi up\` again: changed migration files recreate the Flyway container. ` +
+    `If the files were fine (say the database was briefly unreachable), rerun it with:\n    pulumi up --replace '${flywayUrn}'`;
+
+/** The error a failed migration raises on its dependants: the service, the exit code, Flyway's log and the way out. */
+export function migrationFailedMessage(outcome: Failed, flywayUrn: string, dependants: string): string {
+    return (
+        `${outcome.service}: Flyway migration failed with exit code ${outcome.exitCode}, so ${dependants} not created or changed; ` +
+        `services that do not wait for it are not affected.\nFlyway's log:\n${logTail(outcome.log)}\n${rerun(flywayUrn)}`
+    );
+}
+
+/** The warning a preview gives instead, when the failure is the stored result of an earlier run. */
+export function previousFailureWarning(outcome: Failed, flywayUrn: string): string {
+    return (
+        `${outcome.service}: the last Flyway run failed with exit code ${outcome.exitCode} and nothing in this change runs it again, ` +
+        `so the update will fail for ${outcome.service} and leave its app containers as they are; other services deploy as planned.\n` +
+        `Flyway's log:\n${logTail(outcome.log)}\n${rerun(flywayUrn)}`
+    );
+}
+
+/** In a preview, says what the update will do about a migration that is known not to apply (see above). */
+export function warnInPreview(outcome: pulumi.Output<MigrationOutcome>, flyway: docker.Container, parent: pulumi.Resource): void {
+    if (!pulumi.runtime.isDryRun()) return;
+    // Known only when stored by an earlier update (an unchanged Flyway container).
+    pulumi.all([outcome, flyway.urn]).apply(([result, urn]) => {
+        if (result.status === "failed") pulumi.log.warn(previousFailureWarning(result, urn), parent);
+        if (result.status === "blocked" || result.status === "not-run") pulumi.log.warn(notRunMessage(result), parent);
+    });
+}
+
+/** The Flyway container's dependsOn: its database, unless the migration must not run (then, in an update, the error). */
+export function whenMayMigrate(notRun: pulumi.Output<NotRun | undefined>, database: pulumi.Resource, notRunError: (outcome: NotRun) => Error): pulumi.Output<pulumi.Resource[]> {
+    return notRun.apply((stop): pulumi.Resource[] => {
+        if (stop && !pulumi.runtime.isDryRun()) throw notRunError(stop);
+        return [database];
+    });
+}
+
+/**
+ * Resolves to `[flyway]` once the migration applied. Otherwise, in an update, rejects: with a ResourceError on the
+ * Flyway container for a failure, or with `notRunError` (the one the Flyway container's own registration raised)
+ * when it never ran. In a preview it resolves to `[flyway]` all the same. Create it once and share it: Pulumi reports
+ * one error object once, however many resources wait on it.
+ */
+export function whenMigrationApplied(
+    outcome: pulumi.Output<MigrationOutcome>,
+    flyway: docker.Container,
+    dependants: string,
+    notRunError: (outcome: NotRun) => Error,
+): pulumi.Output<pulumi.Resource[]> {
+    return outcome.apply((result): pulumi.Output<pulumi.Resource[]> => {
+        if (result.status === "applied" || pulumi.runtime.isDryRun()) {
+            return pulumi.output<pulumi.Resource[]>([flyway]);
+        }
+        if (result.status === "failed") {
+            return flyway.urn.apply((urn): pulumi.Resource[] => {
+                throw new pulumi.ResourceError(migrationFailedMessage(result, urn, dependants), flyway, true);
+            });
+        }
+        // Not a word about the Flyway container here: it never registered, and its outputs never resolve.
+        throw notRunError(result);
+    });
+}

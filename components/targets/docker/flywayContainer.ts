@@ -1,0 +1,44 @@
+/**
+ * The one-shot Flyway run on Docker. `attach` makes creation wait for the container to exit; `mustRun: false` keeps a
+ * later refresh or up from "restarting" the exited container; `logs` keeps Flyway's output for the gate's error
+ * message. The container is only recreated when its inputs change, i.e. when migrations, images or credentials
+ * change, so Flyway runs once per change rather than on every `pulumi up`.
+ */
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { FLYWAY_SQL_DIR } from "../../flyway/config";
+import { dockerEnvs } from "./dockerSpelling";
+
+export interface FlywayContainerArgs {
+    name: string;
+    dockerName: string;
+    image: pulumi.Input<string>;
+    network: pulumi.Input<string>;
+    /** Every FLYWAY_* variable (components/flyway/config.ts). */
+    environment: Record<string, pulumi.Input<string>>;
+    /** The files of the SQL location, uploaded into /flyway/sql. */
+    files: { name: string; content: string }[];
+    labels: docker.types.input.ContainerLabel[];
+    /** What must have finished first: the database, and any gate on other services. */
+    dependsOn: pulumi.Input<pulumi.Input<pulumi.Resource>[]>;
+}
+
+export function createFlywayContainer(args: FlywayContainerArgs, parent: pulumi.Resource): docker.Container {
+    return new docker.Container(
+        `${args.name}-flyway`,
+        {
+            name: `${args.dockerName}-flyway`,
+            image: args.image,
+            command: ["migrate"],
+            envs: dockerEnvs(args.environment),
+            uploads: args.files.map((file) => ({ file: `${FLYWAY_SQL_DIR}/${file.name}`, content: file.content })),
+            networksAdvanced: [{ name: args.network }],
+            attach: true,
+            logs: true,
+            mustRun: false,
+            // Not `rm`: with attach the daemon would remove the container before the provider reads its exit code.
+            labels: args.labels,
+        },
+        { parent, dependsOn: args.dependsOn, deleteBeforeReplace: true },
+    );
+}

@@ -1,0 +1,148 @@
+import { randomBytes } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { ClientConfig } from "pg";
+import { DatabaseNames, databaseNames } from "../../components/service/names";
+import { FLYWAY_HISTORY_TABLE, flywayEnvironment, flywayFiles } from "../../components/flyway/config";
+import { flywayFailure } from "../../components/flyway/log";
+import type { MigrationSet } from "../../components/flyway/migrationFiles";
+import { readLockOrProblem, readServiceMigrations, serviceFolders } from "../../components/flyway/serviceMigrations";
+import { FlywayCli, flywayCli, FlywayResult, runFlyway } from "./flywayCli";
+import { withClient } from "./pgClient";
+import type { PostgresServer } from "./postgresServer";
+
+/**
+ * Migrating services' databases with real Flyway on a real PostgreSQL, with the configuration the program gives the
+ * Flyway container (components/flyway/config.ts), checked against the same naming rules and lock as the program:
+ * what `npm run verify-migrations` runs, and the library behind the tests that prove the schema and roles.
+ */
+
+/** A database of one service as the postgres image creates it, with both roles' passwords. */
+export interface ServiceDatabase {
+    service: string;
+    names: DatabaseNames;
+    ownerPassword: string;
+    appPassword: string;
+    owner: ClientConfig;
+    app: ClientConfig;
+    /** Scripts the last migrate applied, in order (versioned and repeatable). */
+    applied: string[];
+    tables: number;
+}
+
+/** A migration Flyway refused, with what its log says: the file, the line and the database's message. */
+export class MigrationFailure extends Error {
+    constructor(
+        readonly service: string,
+        readonly file: string | undefined,
+        readonly line: number | undefined,
+        readonly reason: string,
+        readonly log: string,
+    ) {
+        super(`${service}: ${file ? `${file} failed${line === undefined ? "" : ` at line ${line}`}` : "Flyway failed"}: ${reason}`);
+        this.name = "MigrationFailure";
+    }
+}
+
+/**
+ * Runs Flyway `command` for `db` with the program's configuration: the same environment and the same files, which
+ * sit in a local folder instead of /flyway/sql, with the URL of the local server. `overrides` replace variables
+ * (only tests use them, to shorten connect retries).
+ */
+export async function runServiceFlyway(
+    server: PostgresServer, db: ServiceDatabase, set: MigrationSet, command = "migrate", overrides: Record<string, string> = {}, cli: FlywayCli = flywayCli(),
+): Promise<FlywayResult> {
+    const sqlDir = fs.mkdtempSync(path.join(os.tmpdir(), "library-flyway-sql-"));
+    try {
+        for (const file of flywayFiles(set)) fs.writeFileSync(path.join(sqlDir, file.name), file.content);
+        const jdbcUrl = `jdbc:postgresql://127.0.0.1:${server.port}/${db.names.database}`;
+        const env = flywayEnvironment({ jdbcUrl, user: db.names.owner, password: db.ownerPassword, appUser: db.names.appUser, appPassword: db.appPassword }, sqlDir);
+        return await runFlyway(cli, [command], { ...env, ...overrides });
+    } finally {
+        fs.rmSync(sqlDir, { recursive: true, force: true });
+    }
+}
+
+/** Creates the service's database and owner as the postgres image does (POSTGRES_DB, POSTGRES_USER: a superuser). */
+export async function createServiceDatabase(server: PostgresServer, service: string, names = databaseNames(service)): Promise<ServiceDatabase> {
+    const ownerPassword = randomBytes(16).toString("hex");
+    const appPassword = randomBytes(16).toString("hex");
+    await withClient(server.superuser(), async (admin) => {
+        await admin.query(`CREATE ROLE "${names.owner}" SUPERUSER LOGIN PASSWORD '${ownerPassword}'`);
+        await admin.query(`CREATE DATABASE "${names.database}" OWNER "${names.owner}"`);
+    });
+    const login = (user: string, password: string): ClientConfig => ({ ...server.superuser(names.database), user, password });
+    return { service, names, ownerPassword, appPassword, owner: login(names.owner, ownerPassword), app: login(names.appUser, appPassword), applied: [], tables: 0 };
+}
+
+/** Migrates `db` with `set`; throws MigrationFailure when Flyway exits non-zero. */
+export async function migrate(server: PostgresServer, db: ServiceDatabase, set: MigrationSet): Promise<ServiceDatabase> {
+    const before = await historyLength(db);
+    const run = await runServiceFlyway(server, db, set);
+    if (run.exitCode !== 0) {
+        const failure = flywayFailure(run.log);
+        throw new MigrationFailure(db.service, failure.script, failure.line, failure.message, run.log);
+    }
+    return withClient(db.owner, async (client) => {
+        const applied = (await client.query(`SELECT script FROM "${FLYWAY_HISTORY_TABLE}" WHERE installed_rank > $1 AND success ORDER BY installed_rank`, [before])).rows.map((r) => r.script as string);
+        const tables = Number((await client.query(
+            `SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> $1`,
+            [FLYWAY_HISTORY_TABLE],
+        )).rows[0].n);
+        return { ...db, applied, tables };
+    });
+}
+
+async function historyLength(db: ServiceDatabase): Promise<number> {
+    return withClient(db.owner, async (client) => {
+        const exists = (await client.query("SELECT to_regclass($1) IS NOT NULL AS e", [FLYWAY_HISTORY_TABLE])).rows[0].e;
+        return exists ? Number((await client.query(`SELECT coalesce(max(installed_rank), 0) AS n FROM "${FLYWAY_HISTORY_TABLE}"`)).rows[0].n) : 0;
+    });
+}
+
+/** A fresh database of `service`, migrated with `set`. */
+export async function migrateServiceDatabase(server: PostgresServer, service: string, set: MigrationSet, names = databaseNames(service)): Promise<ServiceDatabase> {
+    return migrate(server, await createServiceDatabase(server, service, names), set);
+}
+
+export interface VerifyResult {
+    databases: ServiceDatabase[];
+    /** One line a problem: the service, the file, what is wrong. */
+    failures: string[];
+}
+
+/** The service's PostgreSQL names with `suffix` appended, so several runs can share one server. */
+export function suffixedNames(service: string, suffix = ""): DatabaseNames {
+    const names = databaseNames(service);
+    return suffix === "" ? names : { database: `${names.database}_${suffix}`, owner: `${names.owner}_${suffix}`, appUser: `${names.appUser}_${suffix}` };
+}
+
+/** Verifies every `migrations/<service>/` folder under `migrationsRoot`, collecting every failure. */
+export async function verifyAll(server: PostgresServer, migrationsRoot: string, suffix = ""): Promise<VerifyResult> {
+    const failures: string[] = [];
+    const lock = readLockOrProblem(migrationsRoot, failures);
+    const runs: Promise<ServiceDatabase | string>[] = [];
+    for (const service of serviceFolders(migrationsRoot)) {
+        const folder = readServiceMigrations(migrationsRoot, service, lock, { requireLocked: true });
+        failures.push(...folder.problems);
+        if (!folder.migrations) continue;
+        // Side by side: each service has its own database, and each Flyway its own JVM.
+        runs.push(
+            migrateServiceDatabase(server, service, folder.migrations, suffixedNames(service, suffix)).catch((error) => {
+                if (!(error instanceof MigrationFailure)) throw error;
+                return error.file ? `${error.message} (${path.relative(process.cwd(), path.join(migrationsRoot, service, error.file))})` : error.message;
+            }),
+        );
+    }
+    const outcomes = await Promise.all(runs);
+    failures.push(...outcomes.filter((o): o is string => typeof o === "string"));
+    return { databases: outcomes.filter((o): o is ServiceDatabase => typeof o !== "string"), failures };
+}
+
+/** The short table the command prints. */
+export function reportTable(databases: readonly ServiceDatabase[]): string {
+    const rows = [["service", "files applied", "tables"], ...databases.map((d) => [d.service, String(d.applied.length), String(d.tables)])];
+    const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+    return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd()).join("\n");
+}

@@ -1,0 +1,40 @@
+/**
+ * `npm run migrate -- --stack <stack> [pulumi up flags]`: applies a stack's databases and migrations only.
+ *
+ * Selects the stack (creating it on a fresh backend), then runs `pulumi up` with every app container excluded, so the
+ * databases, volumes and Flyway containers are created or updated (and the `after` order and exit-code checks hold as
+ * usual) while no app container is created, changed or removed. A pipeline runs this before the full `pulumi up`
+ * that rolls out the apps.
+ */
+import { spawnSync } from "child_process";
+import * as path from "path";
+import { validateStack } from "../components/config/validateStack";
+import { migrateOnlyCommands } from "../components/targets/docker/migrateOnly";
+import { NAMESPACE, PROJECT_DIR, rawConfig } from "./lib/repository";
+
+function main(args: string[]): number {
+    const stackAt = args.indexOf("--stack");
+    const stack = stackAt >= 0 ? args[stackAt + 1] : undefined;
+    if (!stack) {
+        console.error("usage: npm run migrate -- --stack <stack> [other pulumi up flags, e.g. --yes]");
+        return 2;
+    }
+    const upArgs = args.filter((_, i) => i !== stackAt && i !== stackAt + 1);
+    const stackName = stack.split("/").pop()!; // org/project/stack or plain stack
+    // Same checks as the program: a bad stack file stops here, before Pulumi is even started.
+    const settings = validateStack(rawConfig(stackName), PROJECT_DIR, NAMESPACE);
+    const services = settings.services.map((s) => s.name);
+    console.log(`migrate-only: ${stack}, services ${services.join(", ")}; every app container is excluded`);
+    const pulumi = path.join(PROJECT_DIR, "node_modules", ".bin", "pulumi");
+    for (const command of migrateOnlyCommands(NAMESPACE, stack, services, upArgs)) {
+        const result = spawnSync(pulumi, command, { stdio: "inherit", cwd: PROJECT_DIR });
+        if (result.error) {
+            console.error(`migrate-only: could not run ${pulumi}: ${result.error.message}`);
+            return 1;
+        }
+        if (result.status !== 0) return result.status ?? 1;
+    }
+    return 0;
+}
+
+process.exit(main(process.argv.slice(2)));
