@@ -7,6 +7,7 @@ import { configNamespace } from "./components/config/namespace";
 import { namespacedConfig } from "./components/config/stackConfig";
 import { validateStack } from "./components/config/validateStack";
 import { deployLibraryStack } from "./components/stack/libraryStack";
+import { withoutPromiseStackTraces } from "./components/stack/shortStackTraces";
 
 const NAMESPACE = configNamespace(__dirname);
 
@@ -14,7 +15,8 @@ const NAMESPACE = configNamespace(__dirname);
 const raw = namespacedConfig(pulumi.runtime.allConfig(), NAMESPACE);
 
 const settings = validateStack(raw, __dirname, NAMESPACE);
-const library = deployLibraryStack(settings, pulumi.getStack());
+// Registration is the SDK's bookkeeping, most of it capturing stack traces nobody reads: see shortStackTraces.ts.
+const library = withoutPromiseStackTraces(() => deployLibraryStack(settings, pulumi.getStack()));
 
 /** The stack network's name. */
 export const network = library.network;

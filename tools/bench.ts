@@ -1,15 +1,6 @@
-import { fork } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { deployLibraryStack } from "../components/stack/libraryStack";
-import { validateStack } from "../components/config/validateStack";
-import { FakeEngine, waitForRPCs } from "./lib/engineModel/engine";
-import { CONTAINER } from "./lib/engineModel/providers";
-import { NAMESPACE, PROJECT_DIR } from "./lib/repository";
-
 /**
- * `npm run bench`: how the program scales, measured under Pulumi's mocks (no Docker here).
+ * `npm run bench`: how the program scales, measured under the engine model (no Docker here). Every measurement runs in
+ * a fresh process, so that times and memory are its own.
  *
  * (a) Critical path: database and Flyway creations take a fixed simulated time, as `docker run` plus a healthcheck and
  *     a migration would. The time until the last app container exists, divided by one service's chain time (database
@@ -17,14 +8,43 @@ import { NAMESPACE, PROJECT_DIR } from "./lib/repository";
  *     The last column leaves out the program's own evaluation (registering every resource, mostly the SDK's
  *     per-resource bookkeeping), which no ordering can hide: what remains is time spent waiting.
  * (b) Cost: evaluation time and peak memory of the whole program (validation, reading migrations, registering every
- *     resource) for 10, 100 and 300 services with 3 replicas, each in a fresh process so memory figures are its own.
+ *     resource) for 10, 100 and 300 services with 3 replicas.
+ * (c) Stack traces: the same program with the SDK's per-promise stack traces (its default) and without them while the
+ *     stack registers its resources (what index.ts does, components/stack/shortStackTraces.ts), under tsx and under
+ *     ts-node as the Pulumi CLI runs a TypeScript program.
  */
+import { fork } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { validateStack } from "../components/config/validateStack";
+import { deployLibraryStack } from "../components/stack/libraryStack";
+import { withoutPromiseStackTraces } from "../components/stack/shortStackTraces";
+import { FakeEngine, waitForRPCs } from "./lib/engineModel/engine";
+import { CONTAINER } from "./lib/engineModel/providers";
+import { NAMESPACE, PROJECT_DIR } from "./lib/repository";
 
 // Roughly what these take on a laptop: a postgres container on a fresh volume runs initdb before its healthcheck
 // passes; Flyway starts a JVM before it migrates; an app container is "created" once started (Spring boots after).
 const CREATE_MS = { db: 3000, flyway: 2000, app: 500 };
 const CHAIN_MS = CREATE_MS.db + CREATE_MS.flyway + CREATE_MS.app;
 const REPLICAS = 3;
+
+interface Options {
+    count: number;
+    /** Simulate provider time (section a). */
+    simulate: boolean;
+    /** Keep the SDK's per-promise stack traces (section c's baseline). */
+    fullTraces: boolean;
+}
+
+interface Measurement {
+    elapsedMs: number;
+    evaluatedMs: number;
+    lastAppMs: number;
+    resources: number;
+    peakRssMb: number;
+}
 
 /** A project folder with `count` services, each with the catalog's migrations, and its raw config. */
 function syntheticStack(count: number): { dir: string; raw: Record<string, unknown> } {
@@ -46,45 +66,38 @@ function createTime(type: string, name: string): number {
     return CREATE_MS.app;
 }
 
-/** Runs the program once under mocks; returns when every registration has settled. */
-async function evaluateOnce(count: number, simulate: boolean): Promise<{ elapsedMs: number; evaluatedMs: number; lastAppMs: number; resources: number }> {
-    const { dir, raw } = syntheticStack(count);
+/** Child mode: runs the program once as index.ts would and reports when every registration has settled. */
+async function measureHere(options: Options): Promise<Measurement> {
+    const { dir, raw } = syntheticStack(options.count);
     let lastAppAt = 0;
     const started = performance.now();
     const { result: run, finish } = await new FakeEngine().install(NAMESPACE, {
         stack: "bench",
-        createTime: simulate ? createTime : undefined,
+        createTime: options.simulate ? createTime : undefined,
         onEvent: (event) => {
             if (/^created .*-app-\d+$/.test(event)) lastAppAt = performance.now();
         },
     });
-    deployLibraryStack(validateStack(raw, dir, NAMESPACE), "bench");
+    const program = () => deployLibraryStack(validateStack(raw, dir, NAMESPACE), "bench");
+    if (options.fullTraces) program();
+    else withoutPromiseStackTraces(program);
     const evaluatedMs = performance.now() - started;
     await waitForRPCs();
     finish(false);
     const elapsedMs = performance.now() - started;
     fs.rmSync(dir, { recursive: true, force: true });
-    return { elapsedMs, evaluatedMs, lastAppMs: lastAppAt - started, resources: run.registrations.length };
+    return { elapsedMs, evaluatedMs, lastAppMs: lastAppAt - started, resources: run.registrations.length, peakRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
-/** Child mode: one cost measurement, reported to the parent. */
-async function costChild(count: number): Promise<void> {
-    const { elapsedMs, resources } = await evaluateOnce(count, false);
-    process.send!({ count, elapsedMs, resources, peakRssMb: process.resourceUsage().maxRSS / 1024 });
-}
+type Runner = "tsx" | "ts-node";
 
-interface Cost {
-    count: number;
-    elapsedMs: number;
-    resources: number;
-    peakRssMb: number;
-}
-
-function measureCost(count: number): Promise<Cost> {
+/** Runs one measurement in a fresh process under `runner`. */
+function measure(options: Options, runner: Runner = "tsx"): Promise<Measurement> {
+    const execArgv = runner === "tsx" ? process.execArgv : ["-r", path.join(__dirname, "lib", "tsNodeRegister.js")];
     return new Promise((resolve, reject) => {
-        const child = fork(__filename, ["--cost", String(count)], { execArgv: process.execArgv });
-        child.once("message", (m) => resolve(m as Cost));
-        child.once("exit", (code) => (code === 0 ? undefined : reject(new Error(`cost run for ${count} services exited ${code}`))));
+        const child = fork(__filename, ["--measure", JSON.stringify(options)], { execArgv });
+        child.once("message", (m) => resolve(m as Measurement));
+        child.once("exit", (code) => (code === 0 ? undefined : reject(new Error(`measurement ${JSON.stringify(options)} under ${runner} exited ${code}`))));
     });
 }
 
@@ -96,18 +109,16 @@ async function main(): Promise<void> {
     console.log("| services | program evaluated at | last app container at | ÷ one chain | after evaluation ÷ one chain |");
     console.log("| ---: | ---: | ---: | ---: | ---: |");
     for (const count of [3, 30]) {
-        const { evaluatedMs, lastAppMs } = await evaluateOnce(count, true);
-        console.log(
-            `| ${count} | ${evaluatedMs.toFixed(0)} ms | ${lastAppMs.toFixed(0)} ms | ${(lastAppMs / CHAIN_MS).toFixed(2)} | ${((lastAppMs - evaluatedMs) / CHAIN_MS).toFixed(2)} |`,
-        );
+        const { evaluatedMs, lastAppMs } = await measure({ count, simulate: true, fullTraces: false });
+        console.log(`| ${count} | ${evaluatedMs.toFixed(0)} ms | ${lastAppMs.toFixed(0)} ms | ${(lastAppMs / CHAIN_MS).toFixed(2)} | ${((lastAppMs - evaluatedMs) / CHAIN_MS).toFixed(2)} |`);
     }
 
-    console.log(`\n(b) Cost, no simulated delay, ${REPLICAS} replicas each, one fresh process per row`);
+    console.log(`\n(b) Cost, no simulated delay, ${REPLICAS} replicas each`);
     console.log("| services | resources | evaluation | per service | peak RSS | per service above 10 |");
     console.log("| ---: | ---: | ---: | ---: | ---: | ---: |");
-    const costs: Cost[] = [];
+    const costs: (Measurement & { count: number })[] = [];
     for (const count of [10, 100, 300]) {
-        costs.push(await measureCost(count));
+        costs.push({ count, ...(await measure({ count, simulate: false, fullTraces: false })) });
     }
     const base = costs[0];
     for (const c of costs) {
@@ -119,10 +130,21 @@ async function main(): Promise<void> {
         `\nGrowth from ${base.count} to ${last.count} services (${last.count / base.count}x): evaluation ${(last.elapsedMs / base.elapsedMs).toFixed(1)}x, ` +
             `peak RSS ${(last.peakRssMb / base.peakRssMb).toFixed(1)}x (RSS includes Node's and the SDK's fixed ~${base.peakRssMb.toFixed(0)} MB).`,
     );
+
+    const count = 30;
+    console.log(`\n(c) Stack traces while registering, ${count} services, ${REPLICAS} replicas each`);
+    console.log("| runner | SDK default (per-promise traces) | without them (index.ts) | ratio | per resource, without |");
+    console.log("| --- | ---: | ---: | ---: | ---: |");
+    for (const runner of ["tsx", "ts-node"] as const) {
+        const full = await measure({ count, simulate: false, fullTraces: true }, runner);
+        const short = await measure({ count, simulate: false, fullTraces: false }, runner);
+        console.log(`| ${runner} | ${full.elapsedMs.toFixed(0)} ms | ${short.elapsedMs.toFixed(0)} ms | ${(full.elapsedMs / short.elapsedMs).toFixed(1)}x | ${(short.elapsedMs / short.resources).toFixed(1)} ms |`);
+    }
 }
 
-const costIndex = process.argv.indexOf("--cost");
-(costIndex >= 0 ? costChild(Number(process.argv[costIndex + 1])) : main()).then(
+const measureAt = process.argv.indexOf("--measure");
+const reported = (m: Measurement) => new Promise<void>((resolve) => process.send!(m, () => resolve()));
+(measureAt >= 0 ? measureHere(JSON.parse(process.argv[measureAt + 1]) as Options).then(reported) : main()).then(
     () => process.exit(0),
     (error) => {
         console.error(error);

@@ -27,7 +27,9 @@ export function readLock(migrationsRoot: string): MigrationLock {
     try {
         parsed = JSON.parse(fs.readFileSync(file, "utf8"));
     } catch (error) {
-        throw new Error(`${file}: is not valid JSON (${(error as Error).message}); restore it from git or regenerate it with \`npm run lock-migrations\``);
+        throw new Error(`${file}: is not valid JSON (${(error as Error).message}); restore it from git or regenerate it with \`npm run lock-migrations\``, {
+            cause: error,
+        });
     }
     const lock: MigrationLock = {};
     for (const [service, files] of Object.entries(parsed as Record<string, unknown>)) {

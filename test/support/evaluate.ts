@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { FakeEngine, Registration, RunOptions, RunResult, waitForRPCs } from "../../tools/lib/engineModel/engine";
 import { NAMESPACE } from "../../tools/lib/repository";
+import { withoutPromiseStackTraces } from "../../components/stack/shortStackTraces";
 
 export interface Evaluation<T> extends RunResult {
     /** Errors the program raised asynchronously; the Pulumi CLI would print each and fail the run. */
@@ -42,7 +43,8 @@ export async function evaluate<T>(program: () => T, options: EvaluateOptions = {
         warnings.push(String(message).replace(/^warning: \[runtime\] /, ""));
     });
     try {
-        const result = program();
+        // As index.ts registers the stack (shortStackTraces.ts); program.test runs index.ts itself.
+        const result = withoutPromiseStackTraces(program);
         await onStarted?.(run.registrations);
         await finished(waitForRPCs());
         // Let rejections raised in the last turn reach the handler.

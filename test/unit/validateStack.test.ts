@@ -133,7 +133,7 @@ describe("validateStack rejects, naming the key and what would be right", () => 
             expect.stringContaining("library:services.loans: must be a map with at least an image"),
             expect.stringContaining("service 'loans': migrations folder"),
         ]);
-        expect(() => validateStack(raw, dir, "library")).toThrow(/^The stack configuration has 7 problems; nothing was created or changed:\n  - /);
+        expect(() => validateStack(raw, dir, "library")).toThrow(/^The stack configuration has 7 problems; nothing was created or changed:\n {2}- /);
     });
 });
 

@@ -55,8 +55,8 @@ export function warnInPreview(outcome: pulumi.Output<MigrationOutcome>, flyway: 
     if (!pulumi.runtime.isDryRun()) return;
     // Known only when stored by an earlier update (an unchanged Flyway container).
     pulumi.all([outcome, flyway.urn]).apply(([result, urn]) => {
-        if (result.status === "failed") pulumi.log.warn(previousFailureWarning(result, urn), parent);
-        if (result.status === "blocked" || result.status === "not-run") pulumi.log.warn(notRunMessage(result), parent);
+        if (result.status === "failed") void pulumi.log.warn(previousFailureWarning(result, urn), parent);
+        if (result.status === "blocked" || result.status === "not-run") void pulumi.log.warn(notRunMessage(result), parent);
     });
 }
 

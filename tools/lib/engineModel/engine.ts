@@ -17,16 +17,16 @@ import { CONTAINER, digestOf, providers, RANDOM_PASSWORD, REGISTRY_IMAGE_INVOKE,
  * The providers' read-back and diff rules are in providers.ts.
  */
 
-// Internal to the SDK, but it is how the real language host knows a program has finished: every registration,
-// including the ones waiting on a migration gate, has either reached the engine or failed.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+// Internal to the SDK (no public types), hence require: waitForRPCs is how the real language host knows a program has
+// finished (every registration, including the ones waiting on a migration gate, has reached the engine or failed);
+// the mock monitor and setMockOptions are what pulumi.runtime.setMocks uses underneath.
+/* eslint-disable @typescript-eslint/no-require-imports */
 export const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: new (mocks: pulumi.runtime.Mocks) => any };
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const { setMockOptions } = require("@pulumi/pulumi/runtime/settings") as {
     setMockOptions(monitor: unknown, project: string, stack: string, preview: boolean): void;
 };
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export type StepKind = "same" | "create" | "update" | "replace" | "delete";
 
@@ -40,6 +40,8 @@ export interface Registration {
     dependencies: string[];
     deleteBeforeReplace: boolean;
     retainOnDelete: boolean;
+    /** Where the program created it (`file:line:column`), as the SDK reports it to the engine. */
+    sourcePosition?: string;
 }
 
 /** How a service's Flyway run ends; the default is success. */
@@ -82,6 +84,11 @@ export interface RunResult {
     steps: Record<string, StepKind>;
 }
 
+function sourcePosition(request: any): string | undefined {
+    const position = request.getSourceposition?.();
+    return position ? `${position.getUri()}:${position.getLine()}:${position.getColumn()}` : undefined;
+}
+
 export class FakeEngine {
     /** The stack's state after the last update, by URN. */
     private state = new Map<string, Stored>();
@@ -104,7 +111,6 @@ export class FakeEngine {
         };
         const registered = new Set<string>();
         const preview = options.preview ?? false;
-        const engine = this;
         let current: any;
         const mocks: pulumi.runtime.Mocks = {
             newResource: async (args) => {
@@ -119,12 +125,13 @@ export class FakeEngine {
                     dependencies: request.getDependenciesList(),
                     deleteBeforeReplace: request.getDeletebeforereplace(),
                     retainOnDelete: request.getRetainondelete() ?? false,
+                    sourcePosition: sourcePosition(request),
                 });
                 emit(`registered ${args.name}`);
                 if (!args.custom) return { id: undefined, state: {} };
-                return engine.step(urn, args.type, args.name, args.inputs, request, options, run, emit);
+                return this.step(urn, args.type, args.name, args.inputs, request, options, run, emit);
             },
-            call: (args) => engine.invoke(args),
+            call: (args) => this.invoke(args),
         };
         const monitor = new MockMonitor(mocks);
         const register = monitor.registerResource.bind(monitor);
