@@ -16,6 +16,8 @@ module.exports = tseslint.config(
             "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
             // Mocks, provider state and test inputs are untyped by nature (the engine speaks JSON).
             "@typescript-eslint/no-explicit-any": "off",
+            // Prettier wraps code but not long strings or comments: no line that needs scrolling.
+            "max-len": ["error", { code: 140, tabWidth: 4, ignoreUrls: true }],
         },
     },
     {
@@ -25,7 +27,10 @@ module.exports = tseslint.config(
     },
     {
         files: ["**/*.js"],
-        languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable", __dirname: "readonly", process: "readonly" } },
+        languageOptions: {
+            sourceType: "commonjs",
+            globals: { require: "readonly", module: "writable", __dirname: "readonly", process: "readonly" },
+        },
         rules: { "@typescript-eslint/no-require-imports": "off" },
     },
 );

@@ -86,7 +86,13 @@ async function measureHere(options: Options): Promise<Measurement> {
     finish(false);
     const elapsedMs = performance.now() - started;
     fs.rmSync(dir, { recursive: true, force: true });
-    return { elapsedMs, evaluatedMs, lastAppMs: lastAppAt - started, resources: run.registrations.length, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+    return {
+        elapsedMs,
+        evaluatedMs,
+        lastAppMs: lastAppAt - started,
+        resources: run.registrations.length,
+        peakRssMb: process.resourceUsage().maxRSS / 1024,
+    };
 }
 
 type Runner = "tsx" | "ts-node";
@@ -97,7 +103,9 @@ function measure(options: Options, runner: Runner = "tsx"): Promise<Measurement>
     return new Promise((resolve, reject) => {
         const child = fork(__filename, ["--measure", JSON.stringify(options)], { execArgv });
         child.once("message", (m) => resolve(m as Measurement));
-        child.once("exit", (code) => (code === 0 ? undefined : reject(new Error(`measurement ${JSON.stringify(options)} under ${runner} exited ${code}`))));
+        child.once("exit", (code) =>
+            code === 0 ? undefined : reject(new Error(`measurement ${JSON.stringify(options)} under ${runner} exited ${code}`)),
+        );
     });
 }
 
@@ -105,12 +113,18 @@ async function main(): Promise<void> {
     const cpu = os.cpus()[0]?.model ?? "unknown CPU";
     console.log(`Machine: ${os.cpus().length} x ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`);
 
-    console.log(`(a) Critical path, simulated creates: database ${CREATE_MS.db} ms, Flyway ${CREATE_MS.flyway} ms, app ${CREATE_MS.app} ms (chain ${CHAIN_MS} ms), ${REPLICAS} replicas each`);
+    console.log(
+        `(a) Critical path, simulated creates: database ${CREATE_MS.db} ms, Flyway ${CREATE_MS.flyway} ms, app ${CREATE_MS.app} ms ` +
+            `(chain ${CHAIN_MS} ms), ${REPLICAS} replicas each`,
+    );
     console.log("| services | program evaluated at | last app container at | ÷ one chain | after evaluation ÷ one chain |");
     console.log("| ---: | ---: | ---: | ---: | ---: |");
     for (const count of [3, 30]) {
         const { evaluatedMs, lastAppMs } = await measure({ count, simulate: true, fullTraces: false });
-        console.log(`| ${count} | ${evaluatedMs.toFixed(0)} ms | ${lastAppMs.toFixed(0)} ms | ${(lastAppMs / CHAIN_MS).toFixed(2)} | ${((lastAppMs - evaluatedMs) / CHAIN_MS).toFixed(2)} |`);
+        console.log(
+            `| ${count} | ${evaluatedMs.toFixed(0)} ms | ${lastAppMs.toFixed(0)} ms | ${(lastAppMs / CHAIN_MS).toFixed(2)} | ` +
+                `${((lastAppMs - evaluatedMs) / CHAIN_MS).toFixed(2)} |`,
+        );
     }
 
     console.log(`\n(b) Cost, no simulated delay, ${REPLICAS} replicas each`);
@@ -123,12 +137,17 @@ async function main(): Promise<void> {
     const base = costs[0];
     for (const c of costs) {
         const marginal = c === base ? "—" : `${((c.peakRssMb - base.peakRssMb) / (c.count - base.count)).toFixed(2)} MB`;
-        console.log(`| ${c.count} | ${c.resources} | ${c.elapsedMs.toFixed(0)} ms | ${(c.elapsedMs / c.count).toFixed(1)} ms | ${c.peakRssMb.toFixed(0)} MB | ${marginal} |`);
+        console.log(
+            `| ${c.count} | ${c.resources} | ${c.elapsedMs.toFixed(0)} ms | ${(c.elapsedMs / c.count).toFixed(1)} ms | ` +
+                `${c.peakRssMb.toFixed(0)} MB | ${marginal} |`,
+        );
     }
     const last = costs[costs.length - 1];
     console.log(
-        `\nGrowth from ${base.count} to ${last.count} services (${last.count / base.count}x): evaluation ${(last.elapsedMs / base.elapsedMs).toFixed(1)}x, ` +
-            `peak RSS ${(last.peakRssMb / base.peakRssMb).toFixed(1)}x (RSS includes Node's and the SDK's fixed ~${base.peakRssMb.toFixed(0)} MB).`,
+        `\nGrowth from ${base.count} to ${last.count} services (${last.count / base.count}x): evaluation ` +
+            `${(last.elapsedMs / base.elapsedMs).toFixed(1)}x, ` +
+            `peak RSS ${(last.peakRssMb / base.peakRssMb).toFixed(1)}x (RSS includes Node's and the SDK's fixed ` +
+            `~${base.peakRssMb.toFixed(0)} MB).`,
     );
 
     const count = 30;
@@ -138,7 +157,10 @@ async function main(): Promise<void> {
     for (const runner of ["tsx", "ts-node"] as const) {
         const full = await measure({ count, simulate: false, fullTraces: true }, runner);
         const short = await measure({ count, simulate: false, fullTraces: false }, runner);
-        console.log(`| ${runner} | ${full.elapsedMs.toFixed(0)} ms | ${short.elapsedMs.toFixed(0)} ms | ${(full.elapsedMs / short.elapsedMs).toFixed(1)}x | ${(short.elapsedMs / short.resources).toFixed(1)} ms |`);
+        console.log(
+            `| ${runner} | ${full.elapsedMs.toFixed(0)} ms | ${short.elapsedMs.toFixed(0)} ms | ` +
+                `${(full.elapsedMs / short.elapsedMs).toFixed(1)}x | ${(short.elapsedMs / short.resources).toFixed(1)} ms |`,
+        );
     }
 }
 

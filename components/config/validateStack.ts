@@ -54,7 +54,10 @@ export function validateStack(raw: Record<string, unknown>, projectDir: string, 
     const rawServices = top.success ? top.data.services : isRecord(raw.services) ? raw.services : {};
     const names = Object.keys(rawServices).sort();
     if (top.success && names.length === 0) {
-        problems.push(`${namespace}:services: no services configured; add at least one, e.g. catalog: { image: ghcr.io/acme/catalog:1.0.0, replicas: 2 }`);
+        problems.push(
+            `${namespace}:services: no services configured; add at least one, e.g. catalog: { image: ghcr.io/acme/catalog:1.0.0, ` +
+                `replicas: 2 }`,
+        );
     }
     for (const key of ["postgresImage", "flywayImage"] as const) {
         const image = top.success ? top.data[key] : raw[key];
@@ -62,7 +65,10 @@ export function validateStack(raw: Record<string, unknown>, projectDir: string, 
         if (problem) problems.push(`${namespace}:${key}: ${problem}`);
     }
     if (top.success && isIP(top.data.publishAddress) === 0) {
-        problems.push(`${namespace}:publishAddress: '${top.data.publishAddress}' is not an IP address; use 127.0.0.1 (this host only), 0.0.0.0 (every interface) or one of this host's addresses`);
+        problems.push(
+            `${namespace}:publishAddress: '${top.data.publishAddress}' is not an IP address; use 127.0.0.1 (this host only), 0.0.0.0 ` +
+                `(every interface) or one of this host's addresses`,
+        );
     }
     const migrationsDir = top.success ? top.data.migrationsDir : typeof raw.migrationsDir === "string" ? raw.migrationsDir : "migrations";
     const migrationsRoot = path.join(projectDir, migrationsDir);
@@ -73,7 +79,12 @@ export function validateStack(raw: Record<string, unknown>, projectDir: string, 
         const where = `${namespace}:services.${name}`;
         const parsed = serviceConfigSchema.safeParse(rawServices[name], { reportInput: true });
         if (!parsed.success) {
-            problems.push(...describeSchemaIssues(parsed.error.issues.map((i) => ({ ...i, path: ["services", name, ...i.path] })), namespace));
+            problems.push(
+                ...describeSchemaIssues(
+                    parsed.error.issues.map((i) => ({ ...i, path: ["services", name, ...i.path] })),
+                    namespace,
+                ),
+            );
         } else {
             const service = parsed.data;
             parsedServices[name] = service;

@@ -1,3 +1,6 @@
+/**
+ * Flyway's checksum of a migration file, computed without Java: what the lock records at preview time.
+ */
 import { crc32 } from "zlib";
 
 /**

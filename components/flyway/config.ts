@@ -1,11 +1,10 @@
-import { APP_ROLE_CALLBACK_FILE, APP_ROLE_CALLBACK_SQL, APP_ROLE_PLACEHOLDERS } from "./appRole";
-import { MigrationSet } from "./migrationFiles";
-
 /**
  * Flyway's whole configuration for one service, independent of where Flyway runs: its environment and the files in
  * its SQL location. The Docker target hands both to the Flyway container; `verify-migrations` and the SQL tests hand
  * the same to real Flyway on a local PostgreSQL, so they prove this configuration, not a copy of it.
  */
+import { APP_ROLE_CALLBACK_FILE, APP_ROLE_CALLBACK_SQL, APP_ROLE_PLACEHOLDERS } from "./appRole";
+import { MigrationSet } from "./migrationFiles";
 
 /** Flyway's SQL location in the official image. */
 export const FLYWAY_SQL_DIR = "/flyway/sql";

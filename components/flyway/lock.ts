@@ -1,7 +1,3 @@
-import * as fs from "fs";
-import * as path from "path";
-import { MigrationSet } from "./migrationFiles";
-
 /**
  * The committed lock of versioned migrations' checksums.
  *
@@ -10,9 +6,14 @@ import { MigrationSet } from "./migrationFiles";
  * moves that moment to the pull request: a locked file that changed or vanished fails validation, the tests and
  * `verify-migrations`. Adding a file is fine; `npm run lock-migrations` records it.
  */
+import * as fs from "fs";
+import * as path from "path";
+import { MigrationSet } from "./migrationFiles";
 
 export const LOCK_FILE = "flyway.lock.json";
-const NOTE = "Flyway checksums of versioned migrations, by service and file. Never edit a locked file: add a new migration. Update with `npm run lock-migrations`.";
+const NOTE =
+    "Flyway checksums of versioned migrations, by service and file. Never edit a locked file: add a new migration. Update with `npm run " +
+    "lock-migrations`.";
 
 /** Service → file name → Flyway checksum. */
 export type MigrationLock = Record<string, Record<string, number>>;
@@ -27,16 +28,23 @@ export function readLock(migrationsRoot: string): MigrationLock {
     try {
         parsed = JSON.parse(fs.readFileSync(file, "utf8"));
     } catch (error) {
-        throw new Error(`${file}: is not valid JSON (${(error as Error).message}); restore it from git or regenerate it with \`npm run lock-migrations\``, {
-            cause: error,
-        });
+        throw new Error(
+            `${file}: is not valid JSON (${(error as Error).message}); restore it from git or regenerate it with \`npm run ` +
+                `lock-migrations\``,
+            {
+                cause: error,
+            },
+        );
     }
     const lock: MigrationLock = {};
     for (const [service, files] of Object.entries(parsed as Record<string, unknown>)) {
         if (service === "//") continue;
         const valid = typeof files === "object" && files !== null && Object.values(files).every((c) => Number.isInteger(c));
         if (!valid) {
-            throw new Error(`${file}: the entry for '${service}' must map file names to integer checksums; regenerate it with \`npm run lock-migrations\``);
+            throw new Error(
+                `${file}: the entry for '${service}' must map file names to integer checksums; regenerate it with \`npm run ` +
+                    `lock-migrations\``,
+            );
         }
         lock[service] = files as Record<string, number>;
     }
@@ -47,7 +55,11 @@ export function readLock(migrationsRoot: string): MigrationLock {
 export function writeLock(migrationsRoot: string, lock: MigrationLock): void {
     const sorted: Record<string, unknown> = { "//": NOTE };
     for (const service of Object.keys(lock).sort()) {
-        sorted[service] = Object.fromEntries(Object.keys(lock[service]).sort().map((f) => [f, lock[service][f]]));
+        sorted[service] = Object.fromEntries(
+            Object.keys(lock[service])
+                .sort()
+                .map((f) => [f, lock[service][f]]),
+        );
     }
     fs.writeFileSync(path.join(migrationsRoot, LOCK_FILE), JSON.stringify(sorted, null, 2) + "\n");
 }
@@ -67,12 +79,15 @@ export function lockProblems(lock: MigrationLock, service: string, set: Migratio
         const expected = locked[file.fileName];
         if (expected === undefined) {
             if (check.requireLocked) {
-                problems.push(`${shown}/${file.fileName}: not in the migration lock yet; run \`npm run lock-migrations\` and commit ${LOCK_FILE}`);
+                problems.push(
+                    `${shown}/${file.fileName}: not in the migration lock yet; run \`npm run lock-migrations\` and commit ${LOCK_FILE}`,
+                );
             }
         } else if (expected !== file.checksum) {
             problems.push(
                 `${shown}/${file.fileName}: changed after it was locked (checksum ${file.checksum}, locked ${expected}); ` +
-                    `Flyway refuses to migrate any database where the old version ran. Restore the file and put the change in a new migration, ` +
+                    `Flyway refuses to migrate any database where the old version ran. Restore the file and put the change in a new ` +
+                    `migration, ` +
                     `e.g. V${nextMajorVersion(set)}__<description>.sql`,
             );
         }
@@ -80,7 +95,8 @@ export function lockProblems(lock: MigrationLock, service: string, set: Migratio
     for (const fileName of Object.keys(locked).sort()) {
         if (!versioned.some((f) => f.fileName === fileName)) {
             problems.push(
-                `${shown}/${fileName}: is locked but missing; Flyway fails on databases that applied it ("applied migration not resolved locally"). ` +
+                `${shown}/${fileName}: is locked but missing; Flyway fails on databases that applied it ("applied migration not resolved ` +
+                    `locally"). ` +
                     `Restore it (renaming counts as removing)`,
             );
         }

@@ -53,7 +53,9 @@ export function logTail(log: string, maxLines = 60): string {
     const lines = meaningfulLines(log);
     const shown = lines.slice(-maxLines);
     const skipped = lines.length - shown.length;
-    return [...(skipped > 0 ? [`... (${skipped} earlier lines; see the container's log)`] : []), ...shown].map((l) => `    ${l}`).join("\n");
+    return [...(skipped > 0 ? [`... (${skipped} earlier lines; see the container's log)`] : []), ...shown]
+        .map((l) => `    ${l}`)
+        .join("\n");
 }
 
 function meaningfulLines(log: string): string[] {

@@ -1,19 +1,30 @@
-import * as fs from "fs";
-import * as path from "path";
-import { flywayChecksum } from "./checksum";
-
 /**
  * Flyway's file naming, ordering and folder rules, in one place: the program's validation, the uploads into the
  * Flyway container, the checksum lock and `verify-migrations` all read migrations through this module, so a file
  * that one of them accepts is a file all of them accept.
  */
+import * as fs from "fs";
+import * as path from "path";
+import { flywayChecksum } from "./checksum";
 
 /** Flyway's callback events that a migrate run fires; a file named after one (optionally `__<description>`) is a callback. */
 export const MIGRATE_CALLBACK_EVENTS = [
-    "beforeMigrate", "beforeEachMigrate", "beforeEachMigrateStatement", "afterEachMigrateStatement",
-    "afterEachMigrateStatementError", "afterEachMigrate", "afterEachMigrateError", "afterMigrate",
-    "afterMigrateApplied", "afterVersioned", "afterMigrateError", "beforeValidate", "afterValidate",
-    "afterValidateError", "beforeConnect", "afterConnect",
+    "beforeMigrate",
+    "beforeEachMigrate",
+    "beforeEachMigrateStatement",
+    "afterEachMigrateStatement",
+    "afterEachMigrateStatementError",
+    "afterEachMigrate",
+    "afterEachMigrateError",
+    "afterMigrate",
+    "afterMigrateApplied",
+    "afterVersioned",
+    "afterMigrateError",
+    "beforeValidate",
+    "afterValidate",
+    "afterValidateError",
+    "beforeConnect",
+    "afterConnect",
 ] as const;
 
 export type MigrationKind = "versioned" | "repeatable" | "callback";
@@ -45,10 +56,13 @@ export interface MigrationFolderResult {
 const VERSIONED = /^V([0-9]+(?:[._][0-9]+)*)__(.+)\.sql$/;
 const REPEATABLE = /^R__(.+)\.sql$/;
 const CALLBACK = new RegExp(`^(${MIGRATE_CALLBACK_EVENTS.join("|")})(?:__(.+))?\\.sql$`);
-const NAMING_HELP = "expected V<version>__<description>.sql (e.g. V3__add_loans.sql), R__<description>.sql, or a Flyway callback such as afterMigrate.sql";
+const NAMING_HELP =
+    "expected V<version>__<description>.sql (e.g. V3__add_loans.sql), R__<description>.sql, or a Flyway callback such as afterMigrate.sql";
 
 /** Parses one file name; returns the problem instead of throwing so that a folder's problems can be collected. */
-export function parseMigrationFileName(fileName: string): { kind: MigrationKind; version?: string; description: string } | { problem: string } {
+export function parseMigrationFileName(
+    fileName: string,
+): { kind: MigrationKind; version?: string; description: string } | { problem: string } {
     const versioned = VERSIONED.exec(fileName);
     if (versioned) {
         return { kind: "versioned", version: normalizeVersion(versioned[1]), description: versioned[2] };
@@ -69,7 +83,10 @@ function explainBadName(fileName: string): string {
         return `is not a .sql file; only Flyway SQL migrations belong in a migrations folder (${NAMING_HELP})`;
     }
     if (/^U[0-9]/.test(fileName)) {
-        return "is an undo migration; those need a paid Flyway edition and this stack runs the open-source image. Write a new V<next>__ migration that reverts the change instead";
+        return (
+            "is an undo migration; those need a paid Flyway edition and this stack runs the open-source image. Write a new V<next>__ " +
+            "migration that reverts the change instead"
+        );
     }
     if (/^[vr][0-9_]/.test(fileName)) {
         return `starts with a lower-case prefix; Flyway's prefixes are upper-case (${NAMING_HELP})`;
@@ -112,7 +129,9 @@ export function compareVersions(a: string, b: string): number {
 /** Flyway's order: versioned by version, then repeatables by description; callbacks are not migrations. */
 export function flywayApplyOrder(files: readonly MigrationFile[]): MigrationFile[] {
     const versioned = files.filter((f) => f.kind === "versioned").sort((a, b) => compareVersions(a.version!, b.version!));
-    const repeatable = files.filter((f) => f.kind === "repeatable").sort((a, b) => (a.description < b.description ? -1 : a.description > b.description ? 1 : 0));
+    const repeatable = files
+        .filter((f) => f.kind === "repeatable")
+        .sort((a, b) => (a.description < b.description ? -1 : a.description > b.description ? 1 : 0));
     return [...versioned, ...repeatable];
 }
 
@@ -123,7 +142,11 @@ export function flywayApplyOrder(files: readonly MigrationFile[]): MigrationFile
 export function readMigrationFolder(service: string, folder: string, reservedFileNames: readonly string[] = []): MigrationFolderResult {
     const shown = path.relative(process.cwd(), folder) || folder;
     if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
-        return { problems: [`service '${service}': migrations folder ${shown}/ does not exist; create it with at least one V1__<description>.sql`] };
+        return {
+            problems: [
+                `service '${service}': migrations folder ${shown}/ does not exist; create it with at least one V1__<description>.sql`,
+            ],
+        };
     }
     const problems: string[] = [];
     const files: MigrationFile[] = [];
@@ -158,14 +181,21 @@ export function readMigrationFolder(service: string, folder: string, reservedFil
     if (!files.some((f) => f.kind === "versioned") && problems.length === 0) {
         problems.push(`service '${service}': migrations folder ${shown}/ has no versioned migration; add V1__<description>.sql`);
     }
-    return problems.length > 0 ? { problems } : { problems, migrations: { folder, files: flywayApplyOrder(files).concat(files.filter((f) => f.kind === "callback")) } };
+    return problems.length > 0
+        ? { problems }
+        : { problems, migrations: { folder, files: flywayApplyOrder(files).concat(files.filter((f) => f.kind === "callback")) } };
 }
 
 function duplicates(shown: string, files: readonly MigrationFile[]): string[] {
     const problems: string[] = [];
     const byKey = new Map<string, string[]>();
     for (const file of files) {
-        const key = file.kind === "versioned" ? `version ${file.version}` : file.kind === "repeatable" ? `description '${file.description}'` : undefined;
+        const key =
+            file.kind === "versioned"
+                ? `version ${file.version}`
+                : file.kind === "repeatable"
+                  ? `description '${file.description}'`
+                  : undefined;
         if (key) {
             byKey.set(key, [...(byKey.get(key) ?? []), file.fileName]);
         }

@@ -34,7 +34,12 @@ export function readLockOrProblem(migrationsRoot: string, problems: string[]): M
 }
 
 /** One service's folder read and checked against `lock`: its migrations, or every problem with them. */
-export function readServiceMigrations(migrationsRoot: string, service: string, lock: MigrationLock, check: LockCheck): MigrationFolderResult {
+export function readServiceMigrations(
+    migrationsRoot: string,
+    service: string,
+    lock: MigrationLock,
+    check: LockCheck,
+): MigrationFolderResult {
     const folder = readServiceFolder(migrationsRoot, service);
     if (!folder.migrations) return folder;
     const problems = lockProblems(lock, service, folder.migrations, check);

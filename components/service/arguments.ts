@@ -91,7 +91,8 @@ export function describeArgumentIssues(
     issues: readonly z.core.$ZodIssue[],
     where: (path: readonly PropertyKey[]) => string,
     expected: Record<string, string> = EXPECTED_ARGUMENTS,
-    allowedKeys: (path: readonly PropertyKey[]) => string[] = (path) => Object.keys(path.length === 0 ? serviceArgumentsSchema.shape : limitsSchema.shape),
+    allowedKeys: (path: readonly PropertyKey[]) => string[] = (path) =>
+        Object.keys(path.length === 0 ? serviceArgumentsSchema.shape : limitsSchema.shape),
 ): string[] {
     return describeIssues(issues, where, expected, allowedKeys);
 }
@@ -100,32 +101,56 @@ export function describeArgumentIssues(
  * Rules that take more than one value, or a value the schema cannot judge: the service's name, env names, host ports
  * running past 65535. Each problem starts with `where`.
  */
-export function serviceRuleProblems(where: string, name: string, service: Pick<ServiceArguments, "replicas" | "hostPort"> & { env: object }): string[] {
+export function serviceRuleProblems(
+    where: string,
+    name: string,
+    service: Pick<ServiceArguments, "replicas" | "hostPort"> & { env: object },
+): string[] {
     const problems: string[] = [];
     if (!SERVICE_NAME.test(name)) {
-        problems.push(`${where}: '${name}' is not a valid service name; use 1 to 30 lower-case letters, digits and '-', starting with a letter, e.g. reader-lending`);
+        problems.push(
+            `${where}: '${name}' is not a valid service name; use 1 to 30 lower-case letters, digits and '-', starting with a letter, ` +
+                `e.g. reader-lending`,
+        );
     }
     for (const key of Object.keys(service.env).sort()) {
         if (!ENV_NAME.test(key)) {
-            problems.push(`${where}.env.${key}: not a valid environment variable name; use letters, digits and '_', not starting with a digit`);
+            problems.push(
+                `${where}.env.${key}: not a valid environment variable name; use letters, digits and '_', not starting with a digit`,
+            );
         } else if (RESERVED_APP_ENV.includes(key)) {
             problems.push(`${where}.env.${key}: is set by the stack (${RESERVED_APP_ENV.join(", ")}); remove it from env`);
         }
     }
     if (service.hostPort !== undefined && service.hostPort + service.replicas - 1 > 65535) {
-        problems.push(`${where}.hostPort: ${service.hostPort} with ${service.replicas} replicas runs past port 65535; choose a hostPort of at most ${65536 - service.replicas}`);
+        problems.push(
+            `${where}.hostPort: ${service.hostPort} with ${service.replicas} replicas runs past port 65535; choose a hostPort of at most ` +
+                `${65536 - service.replicas}`,
+        );
     }
     return problems;
 }
 
 /** Every problem with the component's plain arguments, under `where`; the parsed arguments when there is none. */
-export function checkServiceArguments(where: string, name: string, args: ServiceWithMigrationsArgs): { problems: string[]; parsed?: ServiceArguments } {
+export function checkServiceArguments(
+    where: string,
+    name: string,
+    args: ServiceWithMigrationsArgs,
+): { problems: string[]; parsed?: ServiceArguments } {
     const { replicas, port, env, hostPort, databaseHostPort, limits, databaseLimits } = args;
-    const parsed = serviceArgumentsSchema.safeParse({ replicas, port, env, hostPort, databaseHostPort, limits, databaseLimits }, { reportInput: true });
+    const parsed = serviceArgumentsSchema.safeParse(
+        { replicas, port, env, hostPort, databaseHostPort, limits, databaseLimits },
+        { reportInput: true },
+    );
     const at = (path: readonly PropertyKey[]) => [where, ...path.map(String)].join(".");
     if (!parsed.success) {
-        return { problems: [...describeArgumentIssues(parsed.error.issues, at), ...serviceRuleProblems(where, name, { replicas: 1, env: {} })] };
+        return {
+            problems: [...describeArgumentIssues(parsed.error.issues, at), ...serviceRuleProblems(where, name, { replicas: 1, env: {} })],
+        };
     }
-    const problems = [...serviceRuleProblems(where, name, parsed.data), ...args.target.argumentProblems(parsed.data).map((p) => `${at(p.key.split("."))}: ${p.message}`)];
+    const problems = [
+        ...serviceRuleProblems(where, name, parsed.data),
+        ...args.target.argumentProblems(parsed.data).map((p) => `${at(p.key.split("."))}: ${p.message}`),
+    ];
     return problems.length > 0 ? { problems } : { problems, parsed: parsed.data };
 }

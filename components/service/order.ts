@@ -24,7 +24,10 @@ export function orderProblems(namespace: string, after: AfterMap): string[] {
         }
     }
     for (const cycle of cycles(after)) {
-        problems.push(`${namespace}:services: 'after' forms a cycle, ${[...cycle, cycle[0]].join(" → ")}, so none of them could ever migrate; remove one of these entries`);
+        problems.push(
+            `${namespace}:services: 'after' forms a cycle, ${[...cycle, cycle[0]].join(" → ")}, so none of them could ever migrate; ` +
+                `remove one of these entries`,
+        );
     }
     return problems;
 }
@@ -48,7 +51,9 @@ function cycles(after: AfterMap): string[][] {
         }
     };
     // Fine for the handful of services a stack has; each start explores simple paths only.
-    Object.keys(after).sort().forEach((name) => visit([name]));
+    Object.keys(after)
+        .sort()
+        .forEach((name) => visit([name]));
     return [...found.values()].sort((a, b) => a.join(">").localeCompare(b.join(">")));
 }
 

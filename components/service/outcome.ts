@@ -50,10 +50,16 @@ export function createProblem(resource: pulumi.CustomResource, reason: string): 
 }
 
 /** Why `service` must not migrate: an upstream that did not apply, or its own `problem`; undefined when it may. */
-export function notRunBecause(service: string, upstreams: pulumi.Output<Upstream[]>, problem: pulumi.Output<string | undefined>): pulumi.Output<NotRun | undefined> {
-    return pulumi.all([upstreams, problem]).apply(([blockedBy, reason]): NotRun | undefined =>
-        blockedBy.length > 0 ? { service, status: "blocked", blockedBy } : reason ? { service, status: "not-run", reason } : undefined,
-    );
+export function notRunBecause(
+    service: string,
+    upstreams: pulumi.Output<Upstream[]>,
+    problem: pulumi.Output<string | undefined>,
+): pulumi.Output<NotRun | undefined> {
+    return pulumi
+        .all([upstreams, problem])
+        .apply(([blockedBy, reason]): NotRun | undefined =>
+            blockedBy.length > 0 ? { service, status: "blocked", blockedBy } : reason ? { service, status: "not-run", reason } : undefined,
+        );
 }
 
 /** One line for stack outputs. */
@@ -78,7 +84,8 @@ export function notRunMessage(outcome: NotRun): string {
             ? [outcome.reason, "See the provider's error above; the next `pulumi up` tries to create it again."]
             : [
                   `it waits for (after:) ${outcome.blockedBy.map((u) => `${u.service}, and ${u.reason}`).join("; ")}`,
-                  `Fix ${outcome.blockedBy.map((u) => u.service).join(" and ")} first; ${service} migrates on the next \`pulumi up\` after that.`,
+                  `Fix ${outcome.blockedBy.map((u) => u.service).join(" and ")} first; ${service} migrates on the next \`pulumi up\` ` +
+                      `after that.`,
               ];
     return `${service}: migrations not run and no app containers created or changed, because ${why}. ${fix}`;
 }

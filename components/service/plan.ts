@@ -36,7 +36,13 @@ export interface ServicePlan {
 }
 
 /** Works out `name`'s plan; the passwords are created as children of `parent`. */
-export function planService(name: string, args: ServiceWithMigrationsArgs, parsed: ServiceArguments, migrations: MigrationSet, parent: pulumi.Resource): ServicePlan {
+export function planService(
+    name: string,
+    args: ServiceWithMigrationsArgs,
+    parsed: ServiceArguments,
+    migrations: MigrationSet,
+    parent: pulumi.Resource,
+): ServicePlan {
     const names = databaseNames(name);
     // No special characters: the passwords travel through env variables and a SQL literal in the callback.
     const ownerPassword = new random.RandomPassword(`${name}-db-owner-password`, { length: 32, special: false }, { parent }).result;
@@ -53,8 +59,15 @@ export function planService(name: string, args: ServiceWithMigrationsArgs, parse
         migrations,
         flywayFiles: flywayFiles(migrations),
         upstreams: pulumi.all((args.after ?? []).map((u) => u.migrationOutcome)).apply(notApplied),
-        flywayEnvironment: (jdbcUrl) => flywayEnvironment({ jdbcUrl, user: names.owner, password: ownerPassword, appUser: names.appUser, appPassword }),
+        flywayEnvironment: (jdbcUrl) =>
+            flywayEnvironment({ jdbcUrl, user: names.owner, password: ownerPassword, appUser: names.appUser, appPassword }),
         appEnvironment: (jdbcUrl) =>
-            appEnvironment({ jdbcUrl, user: names.appUser, password: appPassword, port: parsed.port, env: (args.env ?? {}) as Record<string, pulumi.Input<string>> }),
+            appEnvironment({
+                jdbcUrl,
+                user: names.appUser,
+                password: appPassword,
+                port: parsed.port,
+                env: (args.env ?? {}) as Record<string, pulumi.Input<string>>,
+            }),
     };
 }

@@ -16,7 +16,10 @@ export const SERVICE_WITH_MIGRATIONS_TYPE = "library:index:ServiceWithMigrations
 /** Thrown by the component before it registers anything, with every problem of its arguments. */
 export class InvalidServiceArgumentsError extends InvalidInputError {
     constructor(service: string, problems: readonly string[]) {
-        super(`ServiceWithMigrations '${service}' has ${count(problems.length, "problem")} in its arguments; nothing was registered`, problems);
+        super(
+            `ServiceWithMigrations '${service}' has ${count(problems.length, "problem")} in its arguments; nothing was registered`,
+            problems,
+        );
         this.name = "InvalidServiceArgumentsError";
     }
 }
@@ -59,7 +62,9 @@ export class ServiceWithMigrations extends pulumi.ComponentResource {
 function checkArgs(name: string, args: ServiceWithMigrationsArgs) {
     const { problems, parsed } = checkServiceArguments(`ServiceWithMigrations '${name}'`, name, args);
     const folder: { problems: string[]; migrations?: MigrationSet } =
-        typeof args.migrations === "string" ? readMigrationFolder(name, args.migrations, [APP_ROLE_CALLBACK_FILE]) : { problems: [], migrations: args.migrations };
+        typeof args.migrations === "string"
+            ? readMigrationFolder(name, args.migrations, [APP_ROLE_CALLBACK_FILE])
+            : { problems: [], migrations: args.migrations };
     const all = [...problems, ...folder.problems];
     if (all.length > 0 || !parsed || !folder.migrations) {
         throw new InvalidServiceArgumentsError(name, all);

@@ -15,7 +15,10 @@ export interface ServiceOutputs {
     appContainers: pulumi.Output<string[]>;
 }
 
-export function deployLibraryStack(settings: StackSettings, stack: string): { network: pulumi.Output<string>; services: Record<string, ServiceOutputs> } {
+export function deployLibraryStack(
+    settings: StackSettings,
+    stack: string,
+): { network: pulumi.Output<string>; services: Record<string, ServiceOutputs> } {
     const platform = dockerPlatform({ stack, publishAddress: settings.publishAddress, followImageTags: settings.followImageTags });
     const flywayImage = platform.image(settings.flywayImage);
     const byName = new Map(settings.services.map((s) => [s.name, s]));
@@ -40,7 +43,11 @@ export function deployLibraryStack(settings: StackSettings, stack: string): { ne
             databaseLimits: service.databaseLimits,
         });
         components[name] = component;
-        services[name] = { databaseAlias: component.databaseAlias, migration: component.migrationSummary, appContainers: component.appContainerNames };
+        services[name] = {
+            databaseAlias: component.databaseAlias,
+            migration: component.migrationSummary,
+            appContainers: component.appContainerNames,
+        };
     }
     return { network: platform.network, services };
 }

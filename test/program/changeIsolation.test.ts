@@ -31,7 +31,12 @@ describe("zero churn", () => {
 
 describe("change isolation", () => {
     it("a new migration in one service replaces that service's Flyway container and nothing else", async () => {
-        const plan = await planAfter((_, dir) => fs.writeFileSync(path.join(dir, "migrations", "catalog", "V4__add_copy_notes.sql"), "ALTER TABLE copies ADD COLUMN notes text;\n"));
+        const plan = await planAfter((_, dir) =>
+            fs.writeFileSync(
+                path.join(dir, "migrations", "catalog", "V4__add_copy_notes.sql"),
+                "ALTER TABLE copies ADD COLUMN notes text;\n",
+            ),
+        );
         expect(plan).toEqual({ "catalog-flyway": "replace" });
     });
 
@@ -42,15 +47,24 @@ describe("change isolation", () => {
     });
 
     it("raising replicas from 3 to 5 adds exactly two app containers and leaves the first three untouched", async () => {
-        expect(await planAfter((raw) => (raw.services.catalog.replicas = 5))).toEqual({ "catalog-app-4": "create", "catalog-app-5": "create" });
+        expect(await planAfter((raw) => (raw.services.catalog.replicas = 5))).toEqual({
+            "catalog-app-4": "create",
+            "catalog-app-5": "create",
+        });
     });
 
     it("lowering replicas removes the highest ones", async () => {
-        expect(await planAfter((raw) => (raw.services.catalog.replicas = 1))).toEqual({ "catalog-app-2": "delete", "catalog-app-3": "delete" });
+        expect(await planAfter((raw) => (raw.services.catalog.replicas = 1))).toEqual({
+            "catalog-app-2": "delete",
+            "catalog-app-3": "delete",
+        });
     });
 
     it("a new postgres image replaces only that service's database container and keeps its volume", async () => {
-        expect(await planAfter((raw) => (raw.services.catalog.postgresImage = "postgres:17.6"))).toEqual({ "postgres:17.6": "create", "catalog-db": "replace" });
+        expect(await planAfter((raw) => (raw.services.catalog.postgresImage = "postgres:17.6"))).toEqual({
+            "postgres:17.6": "create",
+            "catalog-db": "replace",
+        });
     });
 });
 

@@ -23,7 +23,11 @@ describe("migrate-only", () => {
                     "catalog",
                     {
                         target: new DockerTarget({ network: "library-prod", namePrefix: "prod-" }),
-                        appImage: "img", postgresImage: "pg", flywayImage: "fw", migrations: path.join(FIXTURE_DIR, "migrations", "catalog"), replicas: 3,
+                        appImage: "img",
+                        postgresImage: "pg",
+                        flywayImage: "fw",
+                        migrations: path.join(FIXTURE_DIR, "migrations", "catalog"),
+                        replicas: 3,
                     },
                     { transformations: [keep] },
                 );
@@ -32,8 +36,17 @@ describe("migrate-only", () => {
         );
         const urns = await Promise.all(containers.map((c) => promiseOf(c.urn)));
         const glob = appContainersGlob("library", "prod", "catalog");
-        expect(urns.filter((u) => urnMatches(glob, u)).map((u) => u.split("::").pop()).sort()).toEqual(["catalog-app-1", "catalog-app-2", "catalog-app-3"]);
-        expect(urns.filter((u) => !urnMatches(glob, u)).map((u) => u.split("::").pop()).sort()).toEqual(["catalog-db", "catalog-flyway"]);
+        expect(
+            urns
+                .filter((u) => urnMatches(glob, u))
+                .map((u) => u.split("::").pop())
+                .sort(),
+        ).toEqual(["catalog-app-1", "catalog-app-2", "catalog-app-3"]);
+        expect(
+            urns
+                .filter((u) => !urnMatches(glob, u))
+                .map((u) => u.split("::").pop())
+                .sort(),
+        ).toEqual(["catalog-db", "catalog-flyway"]);
     });
-
 });

@@ -33,23 +33,37 @@ describe("index.ts", () => {
         expect(registrations.filter((r) => r.type === CONTAINER)).toHaveLength(13);
         expect(await promiseOf(result.network)).toBe("library-dev");
         expect(Object.keys(result.services).sort()).toEqual(["catalog", "identity", "reader-lending"]);
-        expect(await promiseOf(result.services.catalog.appContainers)).toEqual(["dev-catalog-app-1", "dev-catalog-app-2", "dev-catalog-app-3"]);
+        expect(await promiseOf(result.services.catalog.appContainers)).toEqual([
+            "dev-catalog-app-1",
+            "dev-catalog-app-2",
+            "dev-catalog-app-3",
+        ]);
     });
 
     it("stops on bad config before registering a single resource", async () => {
-        const config = { ...fixtureStackConfig(), [`${NAMESPACE}:services`]: JSON.stringify({ catalog: { image: "nginx", replicas: -1 } }), [`${NAMESPACE}:flywayImage`]: "flyway" };
-        const { registrations } = await evaluate(() => {
-            // Matched by message: isolateModules loads a second copy of the error class.
-            expect(runProgram).toThrow(/has 3 problems; nothing was created or changed/);
-        }, { config });
+        const config = {
+            ...fixtureStackConfig(),
+            [`${NAMESPACE}:services`]: JSON.stringify({ catalog: { image: "nginx", replicas: -1 } }),
+            [`${NAMESPACE}:flywayImage`]: "flyway",
+        };
+        const { registrations } = await evaluate(
+            () => {
+                // Matched by message: isolateModules loads a second copy of the error class.
+                expect(runProgram).toThrow(/has 3 problems; nothing was created or changed/);
+            },
+            { config },
+        );
         expect(registrations).toEqual([]);
     });
 
     it("rejects a misspelt stack-wide key instead of ignoring it", async () => {
         const config = { ...fixtureStackConfig(), [`${NAMESPACE}:flywayImages`]: "flyway/flyway:11" };
-        const { registrations } = await evaluate(() => {
-            expect(runProgram).toThrow(`${NAMESPACE}:flywayImages: unknown key; did you mean 'flywayImage'?`);
-        }, { config });
+        const { registrations } = await evaluate(
+            () => {
+                expect(runProgram).toThrow(`${NAMESPACE}:flywayImages: unknown key; did you mean 'flywayImage'?`);
+            },
+            { config },
+        );
         expect(registrations).toEqual([]);
     });
 });

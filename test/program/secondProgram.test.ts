@@ -7,7 +7,13 @@ import { evaluate, named, promiseOf } from "../support/evaluate";
 import { CONTAINER } from "../../tools/lib/engineModel/providers";
 
 const ordersMigrations = path.join(__dirname, "..", "fixtures", "ordersProgram", "migrations", "orders");
-const baseArgs = { target: new DockerTarget({ network: "shop" }), appImage: "ghcr.io/acme/orders:2.0.0", postgresImage: "postgres:17", flywayImage: "flyway/flyway:11", migrations: ordersMigrations };
+const baseArgs = {
+    target: new DockerTarget({ network: "shop" }),
+    appImage: "ghcr.io/acme/orders:2.0.0",
+    postgresImage: "postgres:17",
+    flywayImage: "flyway/flyway:11",
+    migrations: ordersMigrations,
+};
 
 describe("ServiceWithMigrations used by another program", () => {
     it("registers nothing when imported", async () => {
@@ -18,15 +24,25 @@ describe("ServiceWithMigrations used by another program", () => {
     });
 
     it("builds that program's service from its own folder and arguments", async () => {
-        const { registrations, errors, result } = await evaluate(() => {
-            let program!: typeof import("../fixtures/ordersProgram");
-            jest.isolateModules(() => (program = require("../fixtures/ordersProgram")));
-            return program;
-        }, { stack: "shop-prod" });
+        const { registrations, errors, result } = await evaluate(
+            () => {
+                let program!: typeof import("../fixtures/ordersProgram");
+                jest.isolateModules(() => (program = require("../fixtures/ordersProgram")));
+                return program;
+            },
+            { stack: "shop-prod" },
+        );
         expect(errors).toEqual([]);
-        expect(registrations.filter((r) => r.type === CONTAINER).map((r) => r.name).sort()).toEqual(["orders-app-1", "orders-app-2", "orders-db", "orders-flyway"]);
+        expect(
+            registrations
+                .filter((r) => r.type === CONTAINER)
+                .map((r) => r.name)
+                .sort(),
+        ).toEqual(["orders-app-1", "orders-app-2", "orders-db", "orders-flyway"]);
         expect(named(registrations, "orders-flyway").inputs.uploads[0]).toMatchObject({ file: "/flyway/sql/V1__create_orders.sql" });
-        expect(named(registrations, "orders-app-1").inputs.envs).toEqual(expect.arrayContaining(["ORDERS_CURRENCY=EUR", "SERVER_PORT=9000"]));
+        expect(named(registrations, "orders-app-1").inputs.envs).toEqual(
+            expect.arrayContaining(["ORDERS_CURRENCY=EUR", "SERVER_PORT=9000"]),
+        );
         // Without a prefix, Docker names are the Pulumi names.
         expect(named(registrations, "orders-app-1").inputs.name).toBe("orders-app-1");
         expect(await promiseOf(result.orders.appContainerNames)).toEqual(["orders-app-1", "orders-app-2"]);
@@ -35,10 +51,22 @@ describe("ServiceWithMigrations used by another program", () => {
     it.each([
         ["replicas -1", { replicas: -1 }, "ServiceWithMigrations 'orders'.replicas"],
         ["a fractional port", { port: 80.5 }, "ServiceWithMigrations 'orders'.port"],
-        ["a reserved env key", { env: { SPRING_FLYWAY_ENABLED: "true" } }, "ServiceWithMigrations 'orders'.env.SPRING_FLYWAY_ENABLED: is set by the stack"],
+        [
+            "a reserved env key",
+            { env: { SPRING_FLYWAY_ENABLED: "true" } },
+            "ServiceWithMigrations 'orders'.env.SPRING_FLYWAY_ENABLED: is set by the stack",
+        ],
         ["a missing folder", { migrations: path.join(__dirname, "nowhere") }, "service 'orders': migrations folder"],
-        ["a memory limit below Docker's minimum", { limits: { memoryMb: 2 } }, "ServiceWithMigrations 'orders'.limits.memoryMb: must be a whole number of megabytes from 6 to 1048576, got number 2"],
-        ["a cpus value Docker reads back differently", { limits: { cpus: 0.05 } }, `ServiceWithMigrations 'orders'.limits.cpus: the Docker provider reads 0.05 back as "0.1"`],
+        [
+            "a memory limit below Docker's minimum",
+            { limits: { memoryMb: 2 } },
+            "ServiceWithMigrations 'orders'.limits.memoryMb: must be a whole number of megabytes from 6 to 1048576, got number 2",
+        ],
+        [
+            "a cpus value Docker reads back differently",
+            { limits: { cpus: 0.05 } },
+            `ServiceWithMigrations 'orders'.limits.cpus: the Docker provider reads 0.05 back as "0.1"`,
+        ],
     ])("refuses %s before registering anything, itself included", async (_, overrides, expected) => {
         const { registrations } = await evaluate(() => {
             expect(() => new ServiceWithMigrations("orders", { ...baseArgs, ...overrides })).toThrow(expected);

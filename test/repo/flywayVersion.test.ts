@@ -9,7 +9,9 @@ import { NAMESPACE, PROJECT_DIR } from "../../tools/lib/repository";
 
 describe("the Flyway the checks run", () => {
     it("is the version the production-like stack deploys, and the default image's major", () => {
-        const prod = parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.prod.yaml"), "utf8")).config[`${NAMESPACE}:flywayImage`] as string;
+        const prod = parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.prod.yaml"), "utf8")).config[
+            `${NAMESPACE}:flywayImage`
+        ] as string;
         const version = flywayVersion();
         expect(prod).toBe(`flyway/flyway:${version}`);
         expect(version.split(".")[0]).toBe("11"); // flyway/flyway:11, the default flywayImage

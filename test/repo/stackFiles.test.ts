@@ -61,7 +61,11 @@ describe("the production-like stack", () => {
         const longRunning = registrations.filter((r) => r.type === CONTAINER && !r.name.endsWith("-flyway"));
         expect(longRunning.length).toBeGreaterThan(0);
         for (const container of longRunning) {
-            expect({ name: container.name, memory: container.inputs.memory > 0, cpus: Number(container.inputs.cpus) > 0 }).toEqual({ name: container.name, memory: true, cpus: true });
+            expect({ name: container.name, memory: container.inputs.memory > 0, cpus: Number(container.inputs.cpus) > 0 }).toEqual({
+                name: container.name,
+                memory: true,
+                cpus: true,
+            });
         }
         expect(registrations.filter((r) => r.name.endsWith("-db")).every((r) => r.inputs.ports.length === 0)).toBe(true);
     });

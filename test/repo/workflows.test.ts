@@ -1,3 +1,7 @@
+/**
+ * The GitHub Actions workflows: tests before previews and deploys, every stack previewed and deployed, credentials only
+ * from the secret store.
+ */
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
@@ -25,8 +29,9 @@ interface Workflow {
 
 const WORKFLOWS = path.join(PROJECT_DIR, ".github", "workflows");
 const workflow = (file: string) => parse(fs.readFileSync(path.join(WORKFLOWS, file), "utf8")) as Workflow;
-const pulumiVersion = (JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package-lock.json"), "utf8")) as { packages: Record<string, { version: string }> })
-    .packages["node_modules/pulumi"].version;
+const pulumiVersion = (
+    JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package-lock.json"), "utf8")) as { packages: Record<string, { version: string }> }
+).packages["node_modules/pulumi"].version;
 
 const installsAndTests = (job: Job) => {
     const runs = job.steps.map((s) => s.run);
@@ -38,7 +43,8 @@ const installsAndTests = (job: Job) => {
     expect(Number(job.steps[java].with?.["java-version"])).toBeGreaterThanOrEqual(17);
     expect(java).toBeLessThan(runs.indexOf("npm test"));
 };
-const pulumiStep = (job: Job, command: string) => job.steps.find((s) => s.uses?.startsWith("pulumi/actions@") && s.with?.command === command);
+const pulumiStep = (job: Job, command: string) =>
+    job.steps.find((s) => s.uses?.startsWith("pulumi/actions@") && s.with?.command === command);
 
 describe("pull-request workflow", () => {
     const pr = workflow("pull-request.yml");
@@ -57,7 +63,13 @@ describe("pull-request workflow", () => {
         expect(step).toBeDefined();
         expect(step.uses).toMatch(/^pulumi\/actions@v\d+$/);
         // upsert: on a fresh backend the stack does not exist yet, and a preview of a missing stack fails.
-        expect(step.with).toMatchObject({ "stack-name": "${{ matrix.stack }}", diff: true, "comment-on-pr": true, "pulumi-version": pulumiVersion, upsert: true });
+        expect(step.with).toMatchObject({
+            "stack-name": "${{ matrix.stack }}",
+            diff: true,
+            "comment-on-pr": true,
+            "pulumi-version": pulumiVersion,
+            upsert: true,
+        });
     });
 });
 
@@ -100,7 +112,9 @@ describe("secrets in workflows", () => {
 
     it.each(files)("%s takes every credential from the CI's secret store", (file) => {
         const text = fs.readFileSync(path.join(WORKFLOWS, file), "utf8");
-        const credentials = [...text.matchAll(/^\s*(PULUMI_ACCESS_TOKEN|PULUMI_CONFIG_PASSPHRASE|DOCKER_HOST|ssh-private-key|github-token):\s*(.+)$/gm)];
+        const credentials = [
+            ...text.matchAll(/^\s*(PULUMI_ACCESS_TOKEN|PULUMI_CONFIG_PASSPHRASE|DOCKER_HOST|ssh-private-key|github-token):\s*(.+)$/gm),
+        ];
         expect(credentials.length).toBeGreaterThan(0);
         for (const [, key, value] of credentials) {
             expect({ key, value: value.trim() }).toEqual({ key, value: expect.stringMatching(/^\$\{\{ secrets\.[A-Z_]+ \}\}$/) });

@@ -1,3 +1,7 @@
+/**
+ * The least-privilege app role on a real PostgreSQL, migrated by real Flyway: rows yes, schema changes and Flyway's
+ * history no.
+ */
 import * as fs from "fs";
 import * as path from "path";
 import { Client } from "pg";
@@ -71,8 +75,14 @@ describe.each(Object.keys(ROW_WORK))("the %s app role", (service) => {
     });
 
     it("has no superuser, database or role powers", async () => {
-        const attributes = await withClient(db.owner, async (client) =>
-            (await client.query("SELECT rolsuper, rolcreatedb, rolcreaterole, rolbypassrls FROM pg_roles WHERE rolname = $1", [db.names.appUser])).rows[0],
+        const attributes = await withClient(
+            db.owner,
+            async (client) =>
+                (
+                    await client.query("SELECT rolsuper, rolcreatedb, rolcreaterole, rolbypassrls FROM pg_roles WHERE rolname = $1", [
+                        db.names.appUser,
+                    ])
+                ).rows[0],
         );
         expect(attributes).toEqual({ rolsuper: false, rolcreatedb: false, rolcreaterole: false, rolbypassrls: false });
     });
@@ -80,11 +90,17 @@ describe.each(Object.keys(ROW_WORK))("the %s app role", (service) => {
 
 describe("the generated app-role callback", () => {
     it("grants tables that a later migration adds, and keeps the password in step", async () => {
-        const root = path.join(projectWith({ later: { "V1__a.sql": "CREATE TABLE a (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY);\n" } }), "migrations");
+        const root = path.join(
+            projectWith({ later: { "V1__a.sql": "CREATE TABLE a (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY);\n" } }),
+            "migrations",
+        );
         const created = await createServiceDatabase(testPostgres(), "later", suffixedNames("later", uniqueSuffix()));
         const db = await migrate(testPostgres(), created, readMigrationFolder("later", path.join(root, "later")).migrations!);
 
-        fs.writeFileSync(path.join(root, "later", "V2__b.sql"), "CREATE TABLE b (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, note text);\n");
+        fs.writeFileSync(
+            path.join(root, "later", "V2__b.sql"),
+            "CREATE TABLE b (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, note text);\n",
+        );
         // A new @pulumi/random password for the app role, as after a destroy and re-create of the stack.
         const rotated = { ...db, appPassword: "rotated0password0from0pulumi0123" };
         const second = await migrate(testPostgres(), rotated, readMigrationFolder("later", path.join(root, "later")).migrations!);

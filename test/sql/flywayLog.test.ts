@@ -1,3 +1,4 @@
+/** Reading what real Flyway 11 prints (the Flyway container's log) in each case that matters, with its exit code. */
 import * as fs from "fs";
 import * as path from "path";
 import { flywayFailure, logTail, summarizeFlywayLog } from "../../components/flyway/log";
@@ -6,8 +7,6 @@ import { MigrationSet, readMigrationFolder } from "../../components/flyway/migra
 import { projectWith } from "../support/fixtures";
 import { testPostgres, uniqueSuffix } from "../support/postgres";
 import { createServiceDatabase, runServiceFlyway, ServiceDatabase, suffixedNames } from "../../tools/lib/verify";
-
-/** Reading what real Flyway 11 prints (the Flyway container's log) in each case that matters, with its exit code. */
 
 const server = testPostgres();
 const V1 = "CREATE TABLE books (id bigint PRIMARY KEY, title text NOT NULL);\n";
@@ -41,8 +40,16 @@ describe("Flyway's log, from real Flyway", () => {
         fs.writeFileSync(path.join(root, "logs", "V3__shelves.sql"), BROKEN_V3);
         const run = await runServiceFlyway(server, db, set());
         expect(run.exitCode).toBe(1);
-        expect(flywayFailure(run.log)).toEqual({ script: "V3__shelves.sql", line: 2, message: 'ERROR: column "shelf_code" does not exist' });
-        const message = migrationFailedMessage({ service: "logs", status: "failed", exitCode: run.exitCode, log: run.log }, "urn:x", "its app containers were");
+        expect(flywayFailure(run.log)).toEqual({
+            script: "V3__shelves.sql",
+            line: 2,
+            message: 'ERROR: column "shelf_code" does not exist',
+        });
+        const message = migrationFailedMessage(
+            { service: "logs", status: "failed", exitCode: run.exitCode, log: run.log },
+            "urn:x",
+            "its app containers were",
+        );
         expect(message).toContain('Migration of schema "public" to version "3 - shelves" failed! Changes successfully rolled back.');
         expect(message).toContain('Message    : ERROR: column "shelf_code" does not exist');
         fs.rmSync(path.join(root, "logs", "V3__shelves.sql"));

@@ -1,11 +1,3 @@
-import { spawnSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { POSTGRES_ENTRYPOINT_SCRIPT } from "../../components/targets/docker/postgresEntrypoint";
-import { withClient } from "../../tools/lib/pgClient";
-import { initCluster, PostgresCluster, startServer } from "../../tools/lib/postgresServer";
-
 /**
  * The database container's entrypoint on a real PostgreSQL: a data directory kept from an earlier stack (the volume
  * is retained on delete) gets the new stack's owner password before the server starts.
@@ -13,6 +5,13 @@ import { initCluster, PostgresCluster, startServer } from "../../tools/lib/postg
  * The script runs as written; only the two programs of the postgres image it calls are stood in for: `gosu postgres
  * <command>` (run as the postgres user, as gosu does) and `docker-entrypoint.sh` (which would start the server).
  */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { POSTGRES_ENTRYPOINT_SCRIPT } from "../../components/targets/docker/postgresEntrypoint";
+import { withClient } from "../../tools/lib/pgClient";
+import { initCluster, PostgresCluster, startServer } from "../../tools/lib/postgresServer";
 
 const OWNER = "catalog_owner";
 
@@ -25,10 +24,20 @@ function runEntrypoint(cluster: PostgresCluster, dataDir: string, password: stri
     fs.writeFileSync(path.join(shims, "entrypoint.sh"), POSTGRES_ENTRYPOINT_SCRIPT, { mode: 0o755 });
     fs.chmodSync(shims, 0o755);
     const run = spawnSync(path.join(shims, "entrypoint.sh"), ["postgres"], {
-        env: { PATH: `${shims}:${cluster.binDir}:/usr/sbin:/usr/bin:/sbin:/bin`, PGDATA: dataDir, POSTGRES_USER: owner, POSTGRES_PASSWORD: password, LC_ALL: "C" },
+        env: {
+            PATH: `${shims}:${cluster.binDir}:/usr/sbin:/usr/bin:/sbin:/bin`,
+            PGDATA: dataDir,
+            POSTGRES_USER: owner,
+            POSTGRES_PASSWORD: password,
+            LC_ALL: "C",
+        },
         encoding: "utf8",
     });
-    const result = { status: run.status, output: `${run.stdout}${run.stderr}`, handedOver: fs.existsSync(handedOver) ? fs.readFileSync(handedOver, "utf8").trim() : undefined };
+    const result = {
+        status: run.status,
+        output: `${run.stdout}${run.stderr}`,
+        handedOver: fs.existsSync(handedOver) ? fs.readFileSync(handedOver, "utf8").trim() : undefined,
+    };
     fs.rmSync(shims, { recursive: true, force: true });
     return result;
 }
@@ -59,7 +68,9 @@ describe("the database container's entrypoint", () => {
         expect(run.output).toContain("owner password of the existing data directory set from POSTGRES_PASSWORD");
         expect(run.output).not.toContain(newPassword);
         expect(await canLogIn(cluster, newPassword)).toBe(true);
-        expect(await canLogIn(cluster, "password0of0the0destroyed0stack0")).toMatch(/password authentication failed for user "catalog_owner"/);
+        expect(await canLogIn(cluster, "password0of0the0destroyed0stack0")).toMatch(
+            /password authentication failed for user "catalog_owner"/,
+        );
     });
 
     it("leaves an empty data directory to the image, which initialises it with the password", () => {

@@ -23,7 +23,11 @@ export interface EvaluateOptions extends RunOptions {
  * Runs `program` as `pulumi up` (or, with `preview`, `pulumi preview`) would against `engine`'s stack, and waits until
  * every registration has settled.
  */
-export async function evaluate<T>(program: () => T, options: EvaluateOptions = {}, onStarted?: (registrations: Registration[]) => Promise<void>): Promise<Evaluation<T>> {
+export async function evaluate<T>(
+    program: () => T,
+    options: EvaluateOptions = {},
+    onStarted?: (registrations: Registration[]) => Promise<void>,
+): Promise<Evaluation<T>> {
     const engine = options.engine ?? new FakeEngine();
     const { result: run, finish } = await engine.install(NAMESPACE, options);
     const errors: Error[] = [];
@@ -64,7 +68,15 @@ const PROGRAM_TIMEOUT_MS = 15_000;
 function finished(rpcs: Promise<void>): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`the program never finished: a registration waits on an Output that never settles (a real update would hang)`)), PROGRAM_TIMEOUT_MS);
+        timer = setTimeout(
+            () =>
+                reject(
+                    new Error(
+                        `the program never finished: a registration waits on an Output that never settles (a real update would hang)`,
+                    ),
+                ),
+            PROGRAM_TIMEOUT_MS,
+        );
     });
     return Promise.race([rpcs, timeout]).finally(() => clearTimeout(timer));
 }

@@ -1,3 +1,6 @@
+/**
+ * Stops the sql project's PostgreSQL.
+ */
 import { PostgresServer } from "../../tools/lib/postgresServer";
 
 export default async function globalTeardown(): Promise<void> {

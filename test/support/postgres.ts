@@ -1,3 +1,6 @@
+/**
+ * The sql project's shared PostgreSQL, as test files reach it.
+ */
 import { randomBytes } from "crypto";
 import { ClientConfig } from "pg";
 import type { PostgresServer } from "../../tools/lib/postgresServer";

@@ -1,3 +1,6 @@
+/**
+ * Service databases migrated from this repository's migrations, and asserting PostgreSQL's refusals.
+ */
 import * as path from "path";
 import { Client } from "pg";
 import { readMigrationFolder } from "../../components/flyway/migrationFiles";

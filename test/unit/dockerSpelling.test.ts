@@ -1,3 +1,6 @@
+/**
+ * Inputs spelled as the Docker provider reads them back: cpus and healthcheck durations.
+ */
 import { cpusProblem, dockerCpus, goDuration, nanoCpusToDecimal } from "../../components/targets/docker/dockerSpelling";
 import { validateStack } from "../../components/config/validateStack";
 import { goDurationString, parseCpus } from "../../tools/lib/engineModel/providers";
@@ -7,8 +10,22 @@ describe("cpus as the Docker provider reads them back", () => {
     // Printed by the provider's own nanoInt64ToDecimalString (terraform-provider-docker v4.5.0 helpers.go), compiled
     // with Go 1.26 on this machine, for each input parsed as docker/cli's ParseCPUs parses it.
     it.each([
-        [0.5, "0.5"], [1, "1.0"], [1.5, "1.5"], [2, "2.0"], [10, "10."], [0.25, "0.25"], [0.01, "0.0"], [16, "16.0"],
-        [0.05, "0.1"], [20, "20."], [100, "100."], [20.5, "20.5"], [0.15, "0.15"], [1.25, "1.25"], [0.123, "0.123"], [100.5, "100.5"],
+        [0.5, "0.5"],
+        [1, "1.0"],
+        [1.5, "1.5"],
+        [2, "2.0"],
+        [10, "10."],
+        [0.25, "0.25"],
+        [0.01, "0.0"],
+        [16, "16.0"],
+        [0.05, "0.1"],
+        [20, "20."],
+        [100, "100."],
+        [20.5, "20.5"],
+        [0.15, "0.15"],
+        [1.25, "1.25"],
+        [0.123, "0.123"],
+        [100.5, "100.5"],
     ])("%s reads back as %s", (cpus, readBack) => {
         expect(nanoCpusToDecimal(parseCpus(String(cpus)))).toBe(readBack);
     });
@@ -34,14 +51,20 @@ describe("cpus as the Docker provider reads them back", () => {
     it("is checked by the stack's validation, naming the key", () => {
         const dir = projectWith({ catalog: ONE_MIGRATION });
         expect(() => validateStack({ services: { catalog: serviceBlock({ limits: { cpus: 0.05 } }) } }, dir, "library")).toThrow(
-            'library:services.catalog.limits.cpus: the Docker provider reads 0.05 back as "0.1", so every update would replace the container; use a value it keeps, such as 0.1',
+            'library:services.catalog.limits.cpus: the Docker provider reads 0.05 back as "0.1", so every update would replace the ' +
+                "container; use a value it keeps, such as 0.1",
         );
     });
 });
 
 describe("healthcheck durations as Go prints them", () => {
     it.each([
-        [1, "1s"], [5, "5s"], [60, "1m0s"], [90, "1m30s"], [3600, "1h0m0s"], [0, "0s"],
+        [1, "1s"],
+        [5, "5s"],
+        [60, "1m0s"],
+        [90, "1m30s"],
+        [3600, "1h0m0s"],
+        [0, "0s"],
     ])("%s s is %s", (seconds, spelled) => {
         expect(goDuration(seconds)).toBe(spelled);
         expect(goDurationString(spelled)).toBe(spelled);
@@ -58,7 +81,8 @@ describe("publishAddress", () => {
     it("must be an IP address", () => {
         const dir = projectWith({ catalog: ONE_MIGRATION });
         expect(() => validateStack({ services: { catalog: serviceBlock() }, publishAddress: "localhost" }, dir, "library")).toThrow(
-            "library:publishAddress: 'localhost' is not an IP address; use 127.0.0.1 (this host only), 0.0.0.0 (every interface) or one of this host's addresses",
+            "library:publishAddress: 'localhost' is not an IP address; use 127.0.0.1 (this host only), 0.0.0.0 (every interface) or one " +
+                "of this host's addresses",
         );
         expect(validateStack({ services: { catalog: serviceBlock() }, publishAddress: "::1" }, dir, "library").publishAddress).toBe("::1");
     });

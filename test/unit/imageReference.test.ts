@@ -1,3 +1,6 @@
+/**
+ * Image references as Docker parses them.
+ */
 import { imageReferenceProblem } from "../../components/config/imageReference";
 
 describe("imageReferenceProblem", () => {

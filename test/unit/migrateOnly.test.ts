@@ -8,8 +8,10 @@ import { ONE_MIGRATION, projectWith, serviceBlock } from "../support/fixtures";
 describe("migrate-only", () => {
     it("excludes each service's app containers with one glob, whatever its replica count", () => {
         expect(migrateOnlyArgs("library", "prod", ["catalog", "identity"])).toEqual([
-            "--exclude", "urn:pulumi:prod::library::library:index:ServiceWithMigrations$docker:index/container:Container::catalog-app-*",
-            "--exclude", "urn:pulumi:prod::library::library:index:ServiceWithMigrations$docker:index/container:Container::identity-app-*",
+            "--exclude",
+            "urn:pulumi:prod::library::library:index:ServiceWithMigrations$docker:index/container:Container::catalog-app-*",
+            "--exclude",
+            "urn:pulumi:prod::library::library:index:ServiceWithMigrations$docker:index/container:Container::identity-app-*",
         ]);
     });
 
@@ -26,6 +28,8 @@ describe("migrate-only", () => {
             expect.stringMatching(/^library:services\.catalog-app-v2: starts with 'catalog-app'/),
         ]);
         const dir = projectWith({ catalog: ONE_MIGRATION, "catalog-app": ONE_MIGRATION });
-        expect(() => validateStack({ services: { catalog: serviceBlock(), "catalog-app": serviceBlock() } }, dir, "library")).toThrow("library:services.catalog-app: starts with 'catalog-app'");
+        expect(() => validateStack({ services: { catalog: serviceBlock(), "catalog-app": serviceBlock() } }, dir, "library")).toThrow(
+            "library:services.catalog-app: starts with 'catalog-app'",
+        );
     });
 });

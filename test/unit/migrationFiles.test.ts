@@ -1,3 +1,6 @@
+/**
+ * Flyway's naming, ordering and checksums, as the program reads a migrations folder.
+ */
 import * as fs from "fs";
 import * as path from "path";
 import { flywayChecksum } from "../../components/flyway/checksum";
@@ -47,21 +50,34 @@ describe("Flyway file names", () => {
 describe("readMigrationFolder", () => {
     it("returns files in Flyway's order: versions numerically, then repeatables by description, then callbacks", () => {
         const folder = folderOf({
-            "V10__ten.sql": "select 10;", "V9__nine.sql": "select 9;", "V1.10__one_ten.sql": "select 1.10;",
-            "R__b_view.sql": "select 'b';", "R__a_view.sql": "select 'a';", "afterMigrate.sql": "select 0;",
+            "V10__ten.sql": "select 10;",
+            "V9__nine.sql": "select 9;",
+            "V1.10__one_ten.sql": "select 1.10;",
+            "R__b_view.sql": "select 'b';",
+            "R__a_view.sql": "select 'a';",
+            "afterMigrate.sql": "select 0;",
             ".gitkeep": "",
         });
         const result = readMigrationFolder("svc", folder);
         expect(result.problems).toEqual([]);
         expect(result.migrations!.files.map((f) => f.fileName)).toEqual([
-            "V1.10__one_ten.sql", "V9__nine.sql", "V10__ten.sql", "R__a_view.sql", "R__b_view.sql", "afterMigrate.sql",
+            "V1.10__one_ten.sql",
+            "V9__nine.sql",
+            "V10__ten.sql",
+            "R__a_view.sql",
+            "R__b_view.sql",
+            "afterMigrate.sql",
         ]);
     });
 
     it("reports every problem in a folder, each naming its file", () => {
         const folder = folderOf({
-            "V1__a.sql": "select 1;", "V001__b.sql": "select 1;", "V2__c.sql": "  \n", "R__v.sql": "select 1;",
-            "V3_d.sql": "select 3;", "afterMigrate__grant_app_role.sql": "select 1;",
+            "V1__a.sql": "select 1;",
+            "V001__b.sql": "select 1;",
+            "V2__c.sql": "  \n",
+            "R__v.sql": "select 1;",
+            "V3_d.sql": "select 3;",
+            "afterMigrate__grant_app_role.sql": "select 1;",
         });
         fs.mkdirSync(path.join(folder, "nested"));
         const { problems, migrations } = readMigrationFolder("svc", folder, ["afterMigrate__grant_app_role.sql"]);

@@ -1,3 +1,6 @@
+/**
+ * The stack configuration's validation: every problem at once, each naming its key or file and what would be right.
+ */
 import * as fs from "fs";
 import * as path from "path";
 import { readMigrationFolder } from "../../components/flyway/migrationFiles";
@@ -20,7 +23,11 @@ const withCatalog = (overrides: Record<string, unknown>) => ({ services: { catal
 
 describe("validateStack accepts", () => {
     it("a minimal service and fills in the defaults", () => {
-        const settings = validateStack({ services: { catalog: { image: "ghcr.io/acme/catalog:1.0.0" } } }, projectWith({ catalog: ONE_MIGRATION }), "library");
+        const settings = validateStack(
+            { services: { catalog: { image: "ghcr.io/acme/catalog:1.0.0" } } },
+            projectWith({ catalog: ONE_MIGRATION }),
+            "library",
+        );
         expect(settings.postgresImage).toBe("postgres:17");
         expect(settings.flywayImage).toBe("flyway/flyway:11");
         expect(settings.services).toMatchObject([{ name: "catalog", replicas: 1, port: 8080, env: {} }]);
@@ -34,21 +41,77 @@ describe("validateStack accepts", () => {
 
 describe("validateStack rejects, naming the key and what would be right", () => {
     it.each([
-        ["an unknown top-level key, with a suggestion", { services: { catalog: serviceBlock() }, postgressImage: "postgres:17" }, "library:postgressImage: unknown key; did you mean 'postgresImage'?"],
-        ["an unknown service key, with a suggestion", withCatalog({ replica: 2 }), "library:services.catalog.replica: unknown key; did you mean 'replicas'?"],
-        ["an unknown service key far from any", withCatalog({ colour: "blue" }), "library:services.catalog.colour: unknown key; allowed keys are image, replicas, port, env, hostPort, databaseHostPort"],
-        ["negative replicas", withCatalog({ replicas: -1 }), "library:services.catalog.replicas: must be a whole number from 0 to 100, got number -1"],
-        ["fractional replicas", withCatalog({ replicas: 1.5 }), "library:services.catalog.replicas: must be a whole number from 0 to 100, got number 1.5"],
-        ["replicas as text", withCatalog({ replicas: "3" }), "library:services.catalog.replicas: must be a whole number from 0 to 100, got '3'"],
-        ["too many replicas", withCatalog({ replicas: 101 }), "library:services.catalog.replicas: must be a whole number from 0 to 100, got number 101"],
+        [
+            "an unknown top-level key, with a suggestion",
+            { services: { catalog: serviceBlock() }, postgressImage: "postgres:17" },
+            "library:postgressImage: unknown key; did you mean 'postgresImage'?",
+        ],
+        [
+            "an unknown service key, with a suggestion",
+            withCatalog({ replica: 2 }),
+            "library:services.catalog.replica: unknown key; did you mean 'replicas'?",
+        ],
+        [
+            "an unknown service key far from any",
+            withCatalog({ colour: "blue" }),
+            "library:services.catalog.colour: unknown key; allowed keys are image, replicas, port, env, hostPort, databaseHostPort",
+        ],
+        [
+            "negative replicas",
+            withCatalog({ replicas: -1 }),
+            "library:services.catalog.replicas: must be a whole number from 0 to 100, got number -1",
+        ],
+        [
+            "fractional replicas",
+            withCatalog({ replicas: 1.5 }),
+            "library:services.catalog.replicas: must be a whole number from 0 to 100, got number 1.5",
+        ],
+        [
+            "replicas as text",
+            withCatalog({ replicas: "3" }),
+            "library:services.catalog.replicas: must be a whole number from 0 to 100, got '3'",
+        ],
+        [
+            "too many replicas",
+            withCatalog({ replicas: 101 }),
+            "library:services.catalog.replicas: must be a whole number from 0 to 100, got number 101",
+        ],
         ["port 0", withCatalog({ port: 0 }), "library:services.catalog.port: must be a whole number from 1 to 65535, got number 0"],
-        ["port above 65535", withCatalog({ port: 70000 }), "library:services.catalog.port: must be a whole number from 1 to 65535, got number 70000"],
-        ["a missing image", { services: { catalog: { replicas: 1 } } }, "library:services.catalog.image: is required; set it to an image reference such as ghcr.io/acme/catalog:1.4.2"],
-        ["an image that is not text", withCatalog({ image: 17 }), "library:services.catalog.image: must be an image reference such as ghcr.io/acme/catalog:1.4.2, got number 17"],
-        ["an env value that is not text", withCatalog({ env: { JAVA_OPTS: "-Xmx512m", MAX_POOL: 10 } }), 'library:services.catalog.env.MAX_POOL: must be text, got number 10; quote it in YAML, e.g. "10"'],
-        ["env that is not a map", withCatalog({ env: ["A=1"] }), "library:services.catalog.env: must be a map from variable name to text, got a list"],
-        ["a service that is not a map", { services: { catalog: "ghcr.io/acme/catalog:1" } }, "library:services.catalog: must be a map with at least an image"],
-        ["services that are not a map", { services: ["catalog"] }, "library:services: must be a map from service name to { image, replicas, port, env }, got a list"],
+        [
+            "port above 65535",
+            withCatalog({ port: 70000 }),
+            "library:services.catalog.port: must be a whole number from 1 to 65535, got number 70000",
+        ],
+        [
+            "a missing image",
+            { services: { catalog: { replicas: 1 } } },
+            "library:services.catalog.image: is required; set it to an image reference such as ghcr.io/acme/catalog:1.4.2",
+        ],
+        [
+            "an image that is not text",
+            withCatalog({ image: 17 }),
+            "library:services.catalog.image: must be an image reference such as ghcr.io/acme/catalog:1.4.2, got number 17",
+        ],
+        [
+            "an env value that is not text",
+            withCatalog({ env: { JAVA_OPTS: "-Xmx512m", MAX_POOL: 10 } }),
+            'library:services.catalog.env.MAX_POOL: must be text, got number 10; quote it in YAML, e.g. "10"',
+        ],
+        [
+            "env that is not a map",
+            withCatalog({ env: ["A=1"] }),
+            "library:services.catalog.env: must be a map from variable name to text, got a list",
+        ],
+        [
+            "a service that is not a map",
+            { services: { catalog: "ghcr.io/acme/catalog:1" } },
+            "library:services.catalog: must be a map with at least an image",
+        ],
+        [
+            "services that are not a map",
+            { services: ["catalog"] },
+            "library:services: must be a map from service name to { image, replicas, port, env }, got a list",
+        ],
         ["no services key", {}, "library:services: is required"],
     ])("%s", (_, raw, expected) => {
         expect(problemsOf(raw as Record<string, unknown>).join("\n")).toContain(expected);
@@ -70,22 +133,31 @@ describe("validateStack rejects, naming the key and what would be right", () => 
         const problems = problemsOf({ services: { catalog: serviceBlock() }, postgresImage: "postgres", flywayImage: "Flyway/flyway:11" });
         expect(problems).toEqual([
             expect.stringContaining("library:postgresImage: 'postgres' has no tag or digest"),
-            expect.stringContaining("library:flywayImage: 'Flyway/flyway:11' is not a valid image reference: repository names are lower-case"),
+            expect.stringContaining(
+                "library:flywayImage: 'Flyway/flyway:11' is not a valid image reference: repository names are lower-case",
+            ),
         ]);
     });
 
     it.each(["Catalog", "1catalog", "cat_alog", "catalog-", "a".repeat(31)])("the service name %s", (name) => {
         const dir = projectWith({ [name]: ONE_MIGRATION });
         expect(problemsOf({ services: { [name]: serviceBlock() } }, dir)).toEqual([
-            `library:services.${name}: '${name}' is not a valid service name; use 1 to 30 lower-case letters, digits and '-', starting with a letter, e.g. reader-lending`,
+            `library:services.${name}: '${name}' is not a valid service name; use 1 to 30 lower-case letters, digits and '-', starting ` +
+                `with a letter, e.g. reader-lending`,
         ]);
     });
 
     it("bad and reserved env names", () => {
-        expect(problemsOf(withCatalog({ env: { "1X": "a", "MY-VAR": "b", SPRING_FLYWAY_ENABLED: "true", SPRING_DATASOURCE_URL: "jdbc:x" } }))).toEqual([
-            "library:services.catalog.env.1X: not a valid environment variable name; use letters, digits and '_', not starting with a digit",
-            "library:services.catalog.env.MY-VAR: not a valid environment variable name; use letters, digits and '_', not starting with a digit",
-            expect.stringMatching(/^library:services\.catalog\.env\.SPRING_DATASOURCE_URL: is set by the stack \(.*\); remove it from env$/),
+        expect(
+            problemsOf(withCatalog({ env: { "1X": "a", "MY-VAR": "b", SPRING_FLYWAY_ENABLED: "true", SPRING_DATASOURCE_URL: "jdbc:x" } })),
+        ).toEqual([
+            "library:services.catalog.env.1X: not a valid environment variable name; " +
+                "use letters, digits and '_', not starting with a digit",
+            "library:services.catalog.env.MY-VAR: not a valid environment variable name; use letters, digits and '_', not starting with " +
+                "a digit",
+            expect.stringMatching(
+                /^library:services\.catalog\.env\.SPRING_DATASOURCE_URL: is set by the stack \(.*\); remove it from env$/,
+            ),
             expect.stringMatching(/^library:services\.catalog\.env\.SPRING_FLYWAY_ENABLED: is set by the stack/),
         ]);
     });
@@ -98,7 +170,11 @@ describe("validateStack rejects, naming the key and what would be right", () => 
 
     it("a service without a migrations folder", () => {
         const problems = problemsOf({ services: { loans: serviceBlock() } });
-        expect(problems).toEqual([expect.stringMatching(/^service 'loans': migrations folder .*migrations\/loans\/ does not exist; create it with at least one V1__<description>\.sql$/)]);
+        expect(problems).toEqual([
+            expect.stringMatching(
+                /^service 'loans': migrations folder .*\/loans\/ does not exist; create it with at least one V1__<description>\.sql$/,
+            ),
+        ]);
     });
 
     it("host ports claimed twice, and ranges that run past 65535", () => {
@@ -109,8 +185,10 @@ describe("validateStack rejects, naming the key and what would be right", () => 
             },
         };
         expect(problemsOf(raw)).toEqual([
-            "host port 8082 is claimed by library:services.catalog.hostPort (replica 3) and library:services.identity.hostPort (replica 1); give each a port of its own",
-            "host port 8083 is claimed by library:services.identity.hostPort (replica 2) and library:services.identity.databaseHostPort; give each a port of its own",
+            "host port 8082 is claimed by library:services.catalog.hostPort (replica 3) and library:services.identity.hostPort (replica " +
+                "1); give each a port of its own",
+            "host port 8083 is claimed by library:services.identity.hostPort (replica 2) and library:services.identity.databaseHostPort; " +
+                "give each a port of its own",
         ]);
         expect(problemsOf(withCatalog({ replicas: 3, hostPort: 65534 }))).toEqual([
             "library:services.catalog.hostPort: 65534 with 3 replicas runs past port 65535; choose a hostPort of at most 65533",
@@ -133,7 +211,9 @@ describe("validateStack rejects, naming the key and what would be right", () => 
             expect.stringContaining("library:services.loans: must be a map with at least an image"),
             expect.stringContaining("service 'loans': migrations folder"),
         ]);
-        expect(() => validateStack(raw, dir, "library")).toThrow(/^The stack configuration has 7 problems; nothing was created or changed:\n {2}- /);
+        expect(() => validateStack(raw, dir, "library")).toThrow(
+            /^The stack configuration has 7 problems; nothing was created or changed:\n {2}- /,
+        );
     });
 });
 
@@ -162,6 +242,8 @@ describe("validateStack and the migration lock", () => {
     it("reports a lock file that is not a lock", () => {
         const dir = lockedProject();
         fs.writeFileSync(path.join(dir, "migrations", "flyway.lock.json"), JSON.stringify({ catalog: { "V1__a.sql": "abc" } }));
-        expect(problemsOf(withCatalog({}), dir)).toEqual([expect.stringContaining("the entry for 'catalog' must map file names to integer checksums")]);
+        expect(problemsOf(withCatalog({}), dir)).toEqual([
+            expect.stringContaining("the entry for 'catalog' must map file names to integer checksums"),
+        ]);
     });
 });

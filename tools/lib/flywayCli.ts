@@ -1,13 +1,12 @@
+/**
+ * Real Flyway, the command-line tool the stacks' Flyway image runs, of the version in tools/flyway/pom.xml: resolved
+ * by Maven from Maven Central (kept in Maven's cache), run with `java`. Nothing here downloads anything itself.
+ */
 import { execFileSync, spawn, spawnSync } from "child_process";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-
-/**
- * Real Flyway, the command-line tool the stacks' Flyway image runs, of the version in tools/flyway/pom.xml: resolved
- * by Maven from Maven Central (kept in Maven's cache), run with `java`. Nothing here downloads anything itself.
- */
 
 const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 export const FLYWAY_POM = path.join(PROJECT_DIR, "tools", "flyway", "pom.xml");
@@ -64,7 +63,9 @@ export function shareFlywayClasspath(): FlywayCli {
 /** Throws MissingToolError, saying what to install, unless `java` is Java 17 or later. */
 export function checkJava(flywayVersion: string, java = "java"): void {
     const probe = spawnSync(java, ["-version"], { encoding: "utf8" });
-    const install = `Flyway ${flywayVersion} runs on Java ${MIN_JAVA} or later: install a JDK or JRE (e.g. apt-get install openjdk-${MIN_JAVA}-jre-headless, brew install openjdk@${MIN_JAVA}) and put java on the PATH`;
+    const install =
+        `Flyway ${flywayVersion} runs on Java ${MIN_JAVA} or later: install a JDK or JRE (e.g. apt-get install ` +
+        `openjdk-${MIN_JAVA}-jre-headless, brew install openjdk@${MIN_JAVA}) and put java on the PATH`;
     if (probe.error || probe.status !== 0) {
         throw new MissingToolError(`java was not found. ${install}.`);
     }
@@ -105,7 +106,9 @@ function cachedClasspath(pom: string, version: string): string {
     fs.mkdirSync(cacheDir, { recursive: true });
     const partial = `${cacheFile}.${process.pid}`;
     process.stderr.write(`Resolving Flyway ${version} with Maven (tools/flyway/pom.xml); later runs use Maven's cache.\n`);
-    execFileSync("mvn", ["-q", "-B", "-f", FLYWAY_POM, "dependency:build-classpath", `-Dmdep.outputFile=${partial}`], { stdio: ["ignore", "inherit", "inherit"] });
+    execFileSync("mvn", ["-q", "-B", "-f", FLYWAY_POM, "dependency:build-classpath", `-Dmdep.outputFile=${partial}`], {
+        stdio: ["ignore", "inherit", "inherit"],
+    });
     fs.renameSync(partial, cacheFile);
     return fs.readFileSync(cacheFile, "utf8").trim();
 }

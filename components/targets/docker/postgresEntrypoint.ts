@@ -34,7 +34,8 @@ if [ -s "$PGDATA/PG_VERSION" ]; then
         | "\${as_postgres[@]}" postgres --single -D "$PGDATA" -c log_min_error_statement=panic template1 2>&1 > /dev/null)" \\
         || grep -qE '(ERROR|FATAL|PANIC): ' <<< "$log"; then
         printf '%s\\n' "$log" >&2
-        echo "library-postgres-entrypoint: could not set the password of role \\"$POSTGRES_USER\\" on the existing data directory (see above)" >&2
+        echo "library-postgres-entrypoint: could not set the password of role \\"$POSTGRES_USER\\"" \\
+            "on the existing data directory (see above)" >&2
         exit 1
     fi
     echo "library-postgres-entrypoint: owner password of the existing data directory set from POSTGRES_PASSWORD"

@@ -1,3 +1,6 @@
+/**
+ * Images on the Docker host: each pulled once per stack, at the digest its tag points to now.
+ */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 

@@ -1,6 +1,3 @@
-import * as pulumi from "@pulumi/pulumi";
-import { CONTAINER, digestOf, providers, RANDOM_PASSWORD, REGISTRY_IMAGE_INVOKE, REMOTE_IMAGE } from "./providers";
-
 /**
  * A stand-in for the Pulumi engine, faithful where this project depends on it, so that a test can deploy, change
  * something and preview or update again, as an operator does. Read in pulumi/pulumi (pkg/resource/deploy):
@@ -16,6 +13,8 @@ import { CONTAINER, digestOf, providers, RANDOM_PASSWORD, REGISTRY_IMAGE_INVOKE,
  *   later do the same under `--continue-on-error`).
  * The providers' read-back and diff rules are in providers.ts.
  */
+import * as pulumi from "@pulumi/pulumi";
+import { CONTAINER, digestOf, providers, RANDOM_PASSWORD, REGISTRY_IMAGE_INVOKE, REMOTE_IMAGE } from "./providers";
 
 // Internal to the SDK (no public types), hence require: waitForRPCs is how the real language host knows a program has
 // finished (every registration, including the ones waiting on a migration gate, has reached the engine or failed);
@@ -176,7 +175,14 @@ export class FakeEngine {
     }
 
     private async step(
-        urn: string, type: string, name: string, inputs: Record<string, any>, request: any, options: RunOptions, run: RunResult, emit: (event: string) => void,
+        urn: string,
+        type: string,
+        name: string,
+        inputs: Record<string, any>,
+        request: any,
+        options: RunOptions,
+        run: RunResult,
+        emit: (event: string) => void,
     ) {
         const preview = options.preview ?? false;
         const old = this.state.get(urn);
@@ -188,7 +194,9 @@ export class FakeEngine {
         }
         if (preview) {
             // A create or replacement has no id yet and no computed outputs; an update keeps both.
-            return kind === "update" ? { id: old!.id, state: { ...old!.state, ...providers.readBack(type, inputs) } } : { id: undefined, state: { ...inputs } };
+            return kind === "update"
+                ? { id: old!.id, state: { ...old!.state, ...providers.readBack(type, inputs) } }
+                : { id: undefined, state: { ...inputs } };
         }
         if (kind === "update") {
             const state = providers.update(type, old!.state, inputs);
@@ -215,7 +223,12 @@ export class FakeEngine {
     }
 
     /** What a create reports besides the inputs. */
-    private async computedOutputs(type: string, name: string, inputs: Record<string, any>, options: RunOptions): Promise<Record<string, any>> {
+    private async computedOutputs(
+        type: string,
+        name: string,
+        inputs: Record<string, any>,
+        options: RunOptions,
+    ): Promise<Record<string, any>> {
         if (type === REMOTE_IMAGE) {
             // resource_docker_image_funcs.go findImage: pulls only when the name is not on the host yet.
             if (!this.hostImages.has(inputs.name)) this.hostImages.set(inputs.name, digestOf(`image ${this.servedDigest(inputs.name)}`));

@@ -1,13 +1,12 @@
-import { createHash } from "crypto";
-import { isDeepStrictEqual } from "util";
-import { dockerCpus } from "../../../components/targets/docker/dockerSpelling";
-
 /**
  * What the providers do with the inputs a program sends: the state they store (their read-back), which changes
  * they apply in place and which force a replacement. Read in the providers' source, each rule citing its file:
  * kreuzwerker/terraform-provider-docker v4.5.0 (what @pulumi/docker 5.x wraps, pulumi-docker provider/go.mod),
  * moby v28.5.2 for the Docker daemon's own defaults, and pulumi/pulumi-random.
  */
+import { createHash } from "crypto";
+import { isDeepStrictEqual } from "util";
+import { dockerCpus } from "../../../components/targets/docker/dockerSpelling";
 
 export const CONTAINER = "docker:index/container:Container";
 export const REMOTE_IMAGE = "docker:index/remoteImage:RemoteImage";
@@ -28,9 +27,29 @@ export interface Diff {
  * input, cpus, ports, envs, labels, uploads, image and name among them, has ForceNew).
  */
 const CONTAINER_IN_PLACE = new Set([
-    "restart", "maxRetryCount", "memory", "memoryReservation", "memorySwap", "cpuShares", "cpuSet", "cpuPeriod",
-    "cpuQuota", "healthcheck", "destroyGraceSeconds", "wait", "waitTimeout", "attach", "logs", "mustRun", "rm",
-    "start", "removeVolumes", "init", "shmSize", "tmpfs", "containerReadRefreshTimeoutMilliseconds",
+    "restart",
+    "maxRetryCount",
+    "memory",
+    "memoryReservation",
+    "memorySwap",
+    "cpuShares",
+    "cpuSet",
+    "cpuPeriod",
+    "cpuQuota",
+    "healthcheck",
+    "destroyGraceSeconds",
+    "wait",
+    "waitTimeout",
+    "attach",
+    "logs",
+    "mustRun",
+    "rm",
+    "start",
+    "removeVolumes",
+    "init",
+    "shmSize",
+    "tmpfs",
+    "containerReadRefreshTimeoutMilliseconds",
 ]);
 
 /**
@@ -39,9 +58,26 @@ const CONTAINER_IN_PLACE = new Set([
  * inputs lack is planned as a removal (memorySwap, which Docker fills on its own, is Optional but not Computed).
  */
 const CONTAINER_COMPUTED = new Set([
-    "envs", "labels", "command", "entrypoints", "healthcheck", "hostname", "stopSignal", "stopTimeout", "logDriver",
-    "runtime", "platform", "securityOpts", "ipcMode", "shmSize", "init", "exitCode", "containerLogs", "networkData",
-    "bridge", "name",
+    "envs",
+    "labels",
+    "command",
+    "entrypoints",
+    "healthcheck",
+    "hostname",
+    "stopSignal",
+    "stopTimeout",
+    "logDriver",
+    "runtime",
+    "platform",
+    "securityOpts",
+    "ipcMode",
+    "shmSize",
+    "init",
+    "exitCode",
+    "containerLogs",
+    "networkData",
+    "bridge",
+    "name",
 ]);
 
 /** Defaults the schema fills into the inputs before comparing (Default: in resource_docker_container.go). */
@@ -100,7 +136,13 @@ function containerReadBack(inputs: Props): Props {
     if (inputs.healthcheck) {
         // Read sets each duration with Duration.String() (resource_docker_container_funcs.go).
         const h = state.healthcheck;
-        state.healthcheck = { ...h, interval: goDurationString(h.interval), timeout: goDurationString(h.timeout), startPeriod: goDurationString(h.startPeriod), startInterval: goDurationString(h.startInterval) };
+        state.healthcheck = {
+            ...h,
+            interval: goDurationString(h.interval),
+            timeout: goDurationString(h.timeout),
+            startPeriod: goDurationString(h.startPeriod),
+            startInterval: goDurationString(h.startInterval),
+        };
     }
     return state;
 }
@@ -127,7 +169,8 @@ function containerUpdate(stored: Props, inputs: Props): Props {
     const memorySwap = inputs.memorySwap > 0 || inputs.memorySwap === -1 ? inputs.memorySwap : stored.memorySwap;
     if (inputs.memory > 0 && memorySwap > 0 && inputs.memory > memorySwap) {
         throw new Error(
-            "Error response from daemon: Cannot update container: Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time",
+            "Error response from daemon: Cannot update container: Memory limit should be smaller than already set memoryswap limit, " +
+                "update the memoryswap at the same time",
         );
     }
     // Update never calls Read: the state takes the new inputs, and keeps what the container reported (exit code, logs).
@@ -143,7 +186,9 @@ export const providers = {
     diff(type: string, stored: Props, inputs: Props): Diff {
         if (type === CONTAINER) return containerDiff(stored, inputs);
         const storedInputs = Object.keys(stored).filter((k) => !(OUTPUTS[type] ?? []).includes(k));
-        const changed = [...new Set([...Object.keys(inputs), ...storedInputs])].filter((k) => !isDeepStrictEqual(inputs[k], stored[k])).sort();
+        const changed = [...new Set([...Object.keys(inputs), ...storedInputs])]
+            .filter((k) => !isDeepStrictEqual(inputs[k], stored[k]))
+            .sort();
         // RemoteImage: keepLocally is its only input without ForceNew (resource_docker_image.go). RandomPassword:
         // every input forces a new value (pulumi-random). Network and Volume: every input is ForceNew.
         return { changed, replace: changed.some((k) => !(type === REMOTE_IMAGE && k === "keepLocally")) };
