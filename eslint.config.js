@@ -13,7 +13,7 @@ module.exports = tseslint.config(
         rules: {
             "@typescript-eslint/no-floating-promises": "error",
             "@typescript-eslint/no-misused-promises": "error",
-            "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+            "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_$" }],
             // Mocks, provider state and test inputs are untyped by nature (the engine speaks JSON).
             "@typescript-eslint/no-explicit-any": "off",
             // Prettier wraps code but not long strings or comments: no line that needs scrolling.

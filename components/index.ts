@@ -8,5 +8,6 @@ export type { ServicePlan } from "./service/plan";
 export type { MigrationOutcome } from "./service/outcome";
 export { DockerTarget, DockerTargetArgs } from "./targets/docker/dockerTarget";
 export { RemoteImages, RemoteImagesOptions } from "./targets/docker/remoteImages";
-export { appContainersGlob, migrateOnlyArgs, migrateOnlyCommands } from "./targets/docker/migrateOnly";
+export { migrateOnlyArgs, migrateOnlyCommands } from "./stack/migrateOnly";
 export { MigrationFile, MigrationSet, readMigrationFolder, flywayApplyOrder } from "./flyway/migrationFiles";
+export { KubernetesTarget, KubernetesTargetArgs } from "./targets/kubernetes/kubernetesTarget";

@@ -9,7 +9,7 @@
 import { spawnSync } from "child_process";
 import * as path from "path";
 import { validateStack } from "../components/config/validateStack";
-import { migrateOnlyCommands } from "../components/targets/docker/migrateOnly";
+import { migrateOnlyCommands } from "../components/stack/migrateOnly";
 import { NAMESPACE, PROJECT_DIR, rawConfig } from "./lib/repository";
 
 function main(args: string[]): number {
@@ -22,11 +22,11 @@ function main(args: string[]): number {
     const upArgs = args.filter((_, i) => i !== stackAt && i !== stackAt + 1);
     const stackName = stack.split("/").pop()!; // org/project/stack or plain stack
     // Same checks as the program: a bad stack file stops here, before Pulumi is even started.
-    const settings = validateStack(rawConfig(stackName), PROJECT_DIR, NAMESPACE);
+    const settings = validateStack(rawConfig(stackName), PROJECT_DIR, NAMESPACE, stackName);
     const services = settings.services.map((s) => s.name);
     console.log(`migrate-only: ${stack}, services ${services.join(", ")}; every app container is excluded`);
     const pulumi = path.join(PROJECT_DIR, "node_modules", ".bin", "pulumi");
-    for (const command of migrateOnlyCommands(NAMESPACE, stack, services, upArgs)) {
+    for (const command of migrateOnlyCommands(NAMESPACE, stack, services, upArgs, settings.target)) {
         const result = spawnSync(pulumi, command, { stdio: "inherit", cwd: PROJECT_DIR });
         if (result.error) {
             console.error(`migrate-only: could not run ${pulumi}: ${result.error.message}`);

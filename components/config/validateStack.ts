@@ -11,10 +11,10 @@ import { readLockOrProblem, readServiceMigrations } from "../flyway/serviceMigra
 import { serviceRuleProblems } from "../service/arguments";
 import { orderProblems } from "../service/order";
 import { count, InvalidInputError } from "../service/problems";
-import { dockerArgumentProblems } from "../targets/docker/dockerTarget";
-import { appGlobCollisions } from "../targets/docker/migrateOnly";
+import { appGlobCollisions } from "../stack/migrateOnly";
 import { imageReferenceProblem } from "./imageReference";
 import { describeSchemaIssues, ServiceConfig, serviceConfigSchema, stackConfigSchema } from "./stackConfig";
+import { DEFAULT_POSTGRES_IMAGE, postgresImageProblem, serviceTargetProblems, stackTargetProblems, Target } from "./targetRules";
 
 /** One service, checked and with its migrations read. */
 export interface ServiceSettings extends ServiceConfig {
@@ -25,10 +25,13 @@ export interface ServiceSettings extends ServiceConfig {
 export interface StackSettings {
     /** Sorted by name, so that registration order never depends on how the YAML happened to be written. */
     services: ServiceSettings[];
+    target: Target;
+    /** The target's default when the stack file sets none. */
     postgresImage: string;
     flywayImage: string;
     publishAddress: string;
     followImageTags: boolean;
+    kubernetes: { namespace: string; operatorNamespace: string };
 }
 
 /** Thrown with every problem of the stack's configuration and migrations folders. */
@@ -40,11 +43,11 @@ export class InvalidStackConfigError extends InvalidInputError {
 }
 
 /**
- * Checks `raw` (the `library:*` config values, keys without the namespace) and every service's migrations folder under
- * `projectDir`. Returns the settings, or throws InvalidStackConfigError naming each key or file, what is wrong and what
- * would be right.
+ * Checks `raw` (the `library:*` config values, keys without the namespace) of stack `stack` and every service's
+ * migrations folder under `projectDir`. Returns the settings, or throws InvalidStackConfigError naming each key or
+ * file, what is wrong and what would be right.
  */
-export function validateStack(raw: Record<string, unknown>, projectDir: string, namespace: string): StackSettings {
+export function validateStack(raw: Record<string, unknown>, projectDir: string, namespace: string, stack?: string): StackSettings {
     const problems: string[] = [];
     // Each service is parsed on its own, so one malformed service does not hide the problems of the others.
     const top = stackConfigSchema.extend({ services: z.record(z.string(), z.unknown()) }).safeParse(raw, { reportInput: true });
@@ -59,9 +62,20 @@ export function validateStack(raw: Record<string, unknown>, projectDir: string, 
                 `replicas: 2 }`,
         );
     }
-    for (const key of ["postgresImage", "flywayImage"] as const) {
-        const image = top.success ? top.data[key] : raw[key];
-        const problem = typeof image === "string" ? imageReferenceProblem(image) : undefined;
+    const target: Target = top.success ? top.data.target : raw.target === "kubernetes" ? "kubernetes" : "docker";
+    // `library-<stack>` unless the stack file names one; without a stack name (a check of the file alone), `library`.
+    const kubernetesNamespace =
+        (top.success ? top.data.kubernetes?.namespace : undefined) ?? (stack === undefined ? "library" : `library-${stack}`);
+    problems.push(...stackTargetProblems(namespace, target, raw, kubernetesNamespace));
+    const postgresImage = top.success ? (top.data.postgresImage ?? DEFAULT_POSTGRES_IMAGE[target]) : raw.postgresImage;
+    for (const [key, image] of [
+        ["postgresImage", postgresImage],
+        ["flywayImage", top.success ? top.data.flywayImage : raw.flywayImage],
+    ]) {
+        const problem =
+            typeof image === "string"
+                ? (imageReferenceProblem(image) ?? (key === "postgresImage" ? postgresImageProblem(target, image) : undefined))
+                : undefined;
         if (problem) problems.push(`${namespace}:${key}: ${problem}`);
     }
     if (top.success && isIP(top.data.publishAddress) === 0) {
@@ -89,16 +103,21 @@ export function validateStack(raw: Record<string, unknown>, projectDir: string, 
             const service = parsed.data;
             parsedServices[name] = service;
             problems.push(...serviceRuleProblems(where, name, service));
-            problems.push(...dockerArgumentProblems(service).map((p) => `${where}.${p.key}: ${p.message}`));
         }
         for (const key of ["image", "postgresImage"]) {
             const image = isRecord(rawServices[name]) ? rawServices[name][key] : undefined;
-            const imageProblem = typeof image === "string" ? imageReferenceProblem(image) : undefined;
+            const imageProblem =
+                typeof image === "string"
+                    ? (imageReferenceProblem(image) ?? (key === "postgresImage" ? postgresImageProblem(target, image) : undefined))
+                    : undefined;
             if (imageProblem) problems.push(`${where}.${key}: ${imageProblem}`);
         }
         // Unlocked new files are fine here (that is how a migration gets added); the tests insist on the lock.
         const folder = readServiceMigrations(migrationsRoot, name, lock, { requireLocked: false });
         problems.push(...folder.problems);
+        if (parsed.success) {
+            problems.push(...serviceTargetProblems(target, parsed.data, folder.migrations).map((p) => `${where}.${p.key}: ${p.message}`));
+        }
         if (parsed.success && folder.migrations) {
             services.push({ ...parsed.data, name, migrations: folder.migrations });
         }
@@ -111,8 +130,17 @@ export function validateStack(raw: Record<string, unknown>, projectDir: string, 
     if (problems.length > 0 || !top.success) {
         throw new InvalidStackConfigError(problems);
     }
-    const { postgresImage, flywayImage, publishAddress, followImageTags } = top.data;
-    return { services, postgresImage, flywayImage, publishAddress, followImageTags };
+    const { flywayImage, publishAddress, followImageTags } = top.data;
+    const operatorNamespace = top.data.kubernetes?.operatorNamespace ?? "cnpg-system";
+    return {
+        services,
+        target,
+        postgresImage: postgresImage as string,
+        flywayImage,
+        publishAddress,
+        followImageTags,
+        kubernetes: { namespace: kubernetesNamespace, operatorNamespace },
+    };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -12,7 +12,7 @@ export const FLYWAY_SQL_DIR = "/flyway/sql";
 export interface FlywayConnection<Secret> {
     jdbcUrl: string;
     /** The owner, who migrates. */
-    user: string;
+    user: string | Secret;
     password: Secret;
     /** The least-privilege role the callback creates for the apps. */
     appUser: string;

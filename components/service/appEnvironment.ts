@@ -17,16 +17,17 @@ export function jdbcUrl(host: string, database: string, port = 5432): string {
     return `jdbc:postgresql://${host}:${port}/${database}`;
 }
 
-export interface AppEnvironmentArgs {
+export interface AppEnvironmentArgs<Secret> {
     jdbcUrl: string;
     user: string;
-    password: pulumi.Input<string>;
+    /** The app role's password: a value (Docker) or a reference to where it is kept (a Kubernetes Secret). */
+    password: Secret;
     port: number;
     env: Record<string, pulumi.Input<string>>;
 }
 
 /** The apps' environment. Flyway is off in the apps: the one-shot migration is the only thing that migrates. */
-export function appEnvironment(args: AppEnvironmentArgs): Record<string, pulumi.Input<string>> {
+export function appEnvironment<Secret>(args: AppEnvironmentArgs<Secret>): Record<string, pulumi.Input<string> | Secret> {
     return {
         ...args.env,
         SPRING_FLYWAY_ENABLED: "false",

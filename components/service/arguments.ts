@@ -24,6 +24,31 @@ export const limitsSchema = z.strictObject({
 });
 export type ContainerLimits = z.infer<typeof limitsSchema>;
 
+/** HTTP paths the platform asks whether an app is alive and ready (Spring Boot's actuator health groups by default). */
+export const healthSchema = z.strictObject({
+    livenessPath: z.string().regex(/^\//).default("/actuator/health/liveness"),
+    readinessPath: z.string().regex(/^\//).default("/actuator/health/readiness"),
+});
+export type HealthPaths = z.infer<typeof healthSchema>;
+
+/** Kubernetes: the service's database (see targets/kubernetes/database.ts). */
+export const databaseSchema = z.strictObject({
+    /** `cloudnative-pg`: a CloudNativePG Cluster of the stack's own; `external`: a database given by a Secret. */
+    mode: z.enum(["cloudnative-pg", "external"]).default("cloudnative-pg"),
+    /** CloudNativePG: PostgreSQL instances, one primary and the rest streaming replicas. */
+    instances: z.int().min(1).max(9).default(1),
+    /** CloudNativePG: the size of each instance's volume, as a Kubernetes quantity. */
+    storage: z
+        .string()
+        .regex(/^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/)
+        .default("1Gi"),
+    /** CloudNativePG: the StorageClass of the volumes; the cluster's default when unset. */
+    storageClass: z.string().optional(),
+    /** External: the Secret with `host`, `port`, `dbname`, `username` and `password` of the database's owner. */
+    secret: z.string().optional(),
+});
+export type DatabaseOptions = z.infer<typeof databaseSchema>;
+
 /** The plain arguments: the ones that decide how many resources exist and how they are set up. */
 export const serviceArgumentsSchema = z.object({
     /** App instances; 0 keeps the database and its migrations without apps. */
@@ -40,6 +65,12 @@ export const serviceArgumentsSchema = z.object({
     limits: limitsSchema.optional(),
     /** Limits of the database. */
     databaseLimits: limitsSchema.optional(),
+    /** Where the platform asks the apps whether they are alive and ready. */
+    health: healthSchema.default({ livenessPath: "/actuator/health/liveness", readinessPath: "/actuator/health/readiness" }),
+    /** Kubernetes: the database (CloudNativePG or external). */
+    database: databaseSchema.optional(),
+    /** Kubernetes: how long the migration Job may run, in seconds (default 900). */
+    migrationTimeoutSeconds: z.int().min(30).max(86_400).optional(),
 });
 export type ServiceArguments = z.infer<typeof serviceArgumentsSchema>;
 
@@ -54,6 +85,16 @@ export const EXPECTED_ARGUMENTS: Record<string, string> = {
     databaseLimits: "a map { memoryMb, cpus }, e.g. { memoryMb: 1024, cpus: 2 }",
     memoryMb: "a whole number of megabytes from 6 to 1048576",
     cpus: "a number of CPUs from 0.01 to 1024, e.g. 1.5",
+    health: "a map { livenessPath, readinessPath }, e.g. { livenessPath: /health, readinessPath: /health }",
+    livenessPath: "an HTTP path starting with /, e.g. /actuator/health/liveness",
+    readinessPath: "an HTTP path starting with /, e.g. /actuator/health/readiness",
+    database: "a map { mode, instances, storage, storageClass, secret }, e.g. { instances: 3, storage: 10Gi }",
+    mode: "cloudnative-pg or external",
+    instances: "a whole number of PostgreSQL instances from 1 to 9",
+    storage: "a Kubernetes quantity such as 10Gi",
+    storageClass: "the name of a StorageClass",
+    secret: "the name of a Secret in the stack's namespace",
+    migrationTimeoutSeconds: "a whole number of seconds from 30 to 86400",
 };
 
 /** Arguments of one service: where it runs, its images, its migrations, and how many app instances. */
@@ -84,6 +125,23 @@ export interface ServiceWithMigrationsArgs {
     limits?: ContainerLimits;
     /** Limits of the database. Default: none. */
     databaseLimits?: ContainerLimits;
+    /** Where the platform asks the apps whether they are alive and ready. Default: Spring Boot's actuator groups. */
+    health?: Partial<HealthPaths>;
+    /** Kubernetes only: the database. Default: a CloudNativePG Cluster with one instance and 1Gi. */
+    database?: Partial<DatabaseOptions>;
+    /** Kubernetes only: how long the migration Job may run, in seconds. Default 900. */
+    migrationTimeoutSeconds?: number;
+}
+
+/** The keys an object at the end of `key` takes: a service's arguments, or one of their nested maps. */
+export function nestedKeys(key: PropertyKey | undefined): string[] {
+    const nested: Record<string, object> = {
+        limits: limitsSchema.shape,
+        databaseLimits: limitsSchema.shape,
+        health: healthSchema.shape,
+        database: databaseSchema.shape,
+    };
+    return Object.keys(nested[String(key)] ?? serviceArgumentsSchema.shape);
 }
 
 /** Renders issues of serviceArgumentsSchema, or of a schema extending it, at `where(path)`. */
@@ -91,8 +149,7 @@ export function describeArgumentIssues(
     issues: readonly z.core.$ZodIssue[],
     where: (path: readonly PropertyKey[]) => string,
     expected: Record<string, string> = EXPECTED_ARGUMENTS,
-    allowedKeys: (path: readonly PropertyKey[]) => string[] = (path) =>
-        Object.keys(path.length === 0 ? serviceArgumentsSchema.shape : limitsSchema.shape),
+    allowedKeys: (path: readonly PropertyKey[]) => string[] = (path) => nestedKeys(path[path.length - 1]),
 ): string[] {
     return describeIssues(issues, where, expected, allowedKeys);
 }
@@ -136,12 +193,10 @@ export function checkServiceArguments(
     where: string,
     name: string,
     args: ServiceWithMigrationsArgs,
+    migrations: MigrationSet | undefined,
 ): { problems: string[]; parsed?: ServiceArguments } {
-    const { replicas, port, env, hostPort, databaseHostPort, limits, databaseLimits } = args;
-    const parsed = serviceArgumentsSchema.safeParse(
-        { replicas, port, env, hostPort, databaseHostPort, limits, databaseLimits },
-        { reportInput: true },
-    );
+    // The plain arguments only: the schema is not strict, so images, migrations, `after` and the target pass by.
+    const parsed = serviceArgumentsSchema.safeParse(args, { reportInput: true });
     const at = (path: readonly PropertyKey[]) => [where, ...path.map(String)].join(".");
     if (!parsed.success) {
         return {
@@ -150,7 +205,7 @@ export function checkServiceArguments(
     }
     const problems = [
         ...serviceRuleProblems(where, name, parsed.data),
-        ...args.target.argumentProblems(parsed.data).map((p) => `${at(p.key.split("."))}: ${p.message}`),
+        ...(migrations ? args.target.argumentProblems(parsed.data, migrations) : []).map((p) => `${at(p.key.split("."))}: ${p.message}`),
     ];
     return problems.length > 0 ? { problems } : { problems, parsed: parsed.data };
 }

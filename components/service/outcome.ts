@@ -7,7 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 
 export type MigrationOutcome =
     | { service: string; status: "applied"; summary: string }
-    | { service: string; status: "failed"; exitCode: number; log: string }
+    /** Ran and failed: Flyway's exit code where the platform reports it, and its log (or the platform's error). */
+    | { service: string; status: "failed"; exitCode?: number; log: string }
     /** Not run, because its own database or migration could not be created. */
     | { service: string; status: "not-run"; reason: string }
     /** Not run, because services it waits for (`after`) did not apply. */
@@ -29,7 +30,12 @@ export function notApplied(outcomes: readonly MigrationOutcome[]): Upstream[] {
             case "applied":
                 return [];
             case "failed":
-                return [{ service: o.service, reason: `its migration failed with exit code ${o.exitCode}` }];
+                return [
+                    {
+                        service: o.service,
+                        reason: o.exitCode === undefined ? "its migration failed" : `its migration failed with exit code ${o.exitCode}`,
+                    },
+                ];
             case "not-run":
                 return [{ service: o.service, reason: o.reason }];
             case "blocked":
@@ -68,7 +74,7 @@ export function describeOutcome(outcome: MigrationOutcome): string {
         case "applied":
             return outcome.summary;
         case "failed":
-            return `failed with exit code ${outcome.exitCode}`;
+            return outcome.exitCode === undefined ? "failed: the migration did not complete" : `failed with exit code ${outcome.exitCode}`;
         case "not-run":
             return `not run: ${outcome.reason}`;
         case "blocked":
@@ -88,6 +94,21 @@ export function notRunMessage(outcome: NotRun): string {
                       `after that.`,
               ];
     return `${service}: migrations not run and no app containers created or changed, because ${why}. ${fix}`;
+}
+
+/**
+ * What the migration waits for: `resources`, unless it must not run; then, in an update, the service's not-run error
+ * (in a preview the plan shows regardless: a preview never fails on a gate).
+ */
+export function whenMayMigrate(
+    notRun: pulumi.Output<NotRun | undefined>,
+    resources: pulumi.Resource[],
+    notRunError: (outcome: NotRun) => Error,
+): pulumi.Output<pulumi.Resource[]> {
+    return notRun.apply((stop): pulumi.Resource[] => {
+        if (stop && !pulumi.runtime.isDryRun()) throw notRunError(stop);
+        return resources;
+    });
 }
 
 /** One error object per service for everything that did not run: Pulumi reports one error object once. */

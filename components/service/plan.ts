@@ -11,6 +11,13 @@ import type { ServiceArguments, ServiceWithMigrationsArgs } from "./arguments";
 import { DatabaseNames, databaseNames } from "./names";
 import { notApplied, Upstream } from "./outcome";
 
+/** The owner's name (when not the plan's own) and both passwords, as a target hands them to Flyway. */
+export interface FlywaySecrets<Secret> {
+    user?: string | Secret;
+    password: Secret;
+    appPassword: Secret;
+}
+
 export interface ServicePlan {
     /** The service's name; every resource of the service is named after it. */
     name: string;
@@ -29,10 +36,14 @@ export interface ServicePlan {
     flywayFiles: { name: string; content: string }[];
     /** Upstream services (`after`) whose migrations did not apply; empty once all did. Never rejects. */
     upstreams: pulumi.Output<Upstream[]>;
-    /** Every FLYWAY_* variable, for a database reached at `jdbcUrl`. */
-    flywayEnvironment(jdbcUrl: string): Record<string, pulumi.Input<string>>;
+    /**
+     * Every FLYWAY_* variable, for a database reached at `jdbcUrl`. Secrets are whatever the target hands over: the
+     * values themselves (Docker), or references to where they are kept (Kubernetes Secrets), as are `user` and
+     * `jdbcUrl` when the database is given by a Secret.
+     */
+    flywayEnvironment<Secret>(jdbcUrl: string, secrets: FlywaySecrets<Secret>): Record<string, string | Secret>;
     /** The apps' environment (Flyway off, the app role's datasource, the port, the service's own env). */
-    appEnvironment(jdbcUrl: string): Record<string, pulumi.Input<string>>;
+    appEnvironment<Secret>(jdbcUrl: string, appPassword: Secret): Record<string, pulumi.Input<string> | Secret>;
 }
 
 /** Works out `name`'s plan; the passwords are created as children of `parent`. */
@@ -59,13 +70,19 @@ export function planService(
         migrations,
         flywayFiles: flywayFiles(migrations),
         upstreams: pulumi.all((args.after ?? []).map((u) => u.migrationOutcome)).apply(notApplied),
-        flywayEnvironment: (jdbcUrl) =>
-            flywayEnvironment({ jdbcUrl, user: names.owner, password: ownerPassword, appUser: names.appUser, appPassword }),
-        appEnvironment: (jdbcUrl) =>
+        flywayEnvironment: (jdbcUrl, secrets) =>
+            flywayEnvironment({
+                jdbcUrl,
+                user: secrets.user ?? names.owner,
+                password: secrets.password,
+                appUser: names.appUser,
+                appPassword: secrets.appPassword,
+            }),
+        appEnvironment: (jdbcUrl, password) =>
             appEnvironment({
                 jdbcUrl,
                 user: names.appUser,
-                password: appPassword,
+                password,
                 port: parsed.port,
                 env: (args.env ?? {}) as Record<string, pulumi.Input<string>>,
             }),

@@ -60,11 +60,11 @@ export class ServiceWithMigrations extends pulumi.ComponentResource {
 
 /** The component's own check of its arguments; every problem at once, before anything is registered. */
 function checkArgs(name: string, args: ServiceWithMigrationsArgs) {
-    const { problems, parsed } = checkServiceArguments(`ServiceWithMigrations '${name}'`, name, args);
     const folder: { problems: string[]; migrations?: MigrationSet } =
         typeof args.migrations === "string"
             ? readMigrationFolder(name, args.migrations, [APP_ROLE_CALLBACK_FILE])
             : { problems: [], migrations: args.migrations };
+    const { problems, parsed } = checkServiceArguments(`ServiceWithMigrations '${name}'`, name, args, folder.migrations);
     const all = [...problems, ...folder.problems];
     if (all.length > 0 || !parsed || !folder.migrations) {
         throw new InvalidServiceArgumentsError(name, all);

@@ -4,6 +4,7 @@
  * (targets/docker); a new platform is a new target, and the component does not change.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { MigrationSet } from "../flyway/migrationFiles";
 import type { ServiceArguments } from "./arguments";
 import type { MigrationOutcome } from "./outcome";
 import type { ServicePlan } from "./plan";
@@ -16,7 +17,7 @@ export interface ArgumentProblem {
 
 export interface ServiceTarget {
     /** Problems with arguments this target cannot honour as given (a Docker-only key on Kubernetes, say). */
-    argumentProblems(args: ServiceArguments): ArgumentProblem[];
+    argumentProblems(args: ServiceArguments, migrations: MigrationSet): ArgumentProblem[];
     /**
      * Creates the service's database, its one migration run and its apps under `parent`. The apps change only after
      * the migration applied; the returned outcome never rejects, so services that wait for this one can read it.
@@ -29,6 +30,6 @@ export interface ServiceDeployment {
     migration: pulumi.Output<MigrationOutcome>;
     /** Where the apps and the migration reach the database (a DNS name on the platform's network). */
     databaseHost: string;
-    /** Names of what runs the apps on the platform (Docker containers), in replica order. */
+    /** Names of what runs the apps on the platform: Docker containers in replica order, or a Kubernetes Deployment. */
     appNames: string[];
 }

@@ -4,7 +4,7 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { DockerTarget } from "../../components/targets/docker/dockerTarget";
-import { appContainersGlob } from "../../components/targets/docker/migrateOnly";
+import { appContainersGlob } from "../../components/targets/docker/appExcludes";
 import { ServiceWithMigrations } from "../../components/service/serviceWithMigrations";
 import { urnMatches } from "../../tools/lib/engineModel/targets";
 import { evaluate, promiseOf } from "../support/evaluate";

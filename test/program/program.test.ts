@@ -31,7 +31,7 @@ describe("index.ts", () => {
         const { result, registrations, errors } = await evaluate(runProgram, { config: fixtureStackConfig() });
         expect(errors).toEqual([]);
         expect(registrations.filter((r) => r.type === CONTAINER)).toHaveLength(13);
-        expect(await promiseOf(result.network)).toBe("library-dev");
+        expect(await promiseOf(result.network!)).toBe("library-dev");
         expect(Object.keys(result.services).sort()).toEqual(["catalog", "identity", "reader-lending"]);
         expect(await promiseOf(result.services.catalog.appContainers)).toEqual([
             "dev-catalog-app-1",

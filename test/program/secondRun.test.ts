@@ -4,7 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { migrateOnlyArgs } from "../../components/targets/docker/migrateOnly";
+import { migrateOnlyArgs } from "../../components/stack/migrateOnly";
 import { FakeEngine, Registration } from "../../tools/lib/engineModel/engine";
 import { evaluate, named, settled } from "../support/evaluate";
 import { copyOfFixture } from "../support/fixtures";
@@ -112,6 +112,17 @@ describe("a create that fails", () => {
                 ),
             ]),
         );
+    });
+
+    it("the next update replaces a container whose create failed, instead of leaving it as it was", async () => {
+        const engine = new FakeEngine();
+        await evaluate(deploy(config("dev")), { engine, failCreate: { "catalog-db": PORT_TAKEN } });
+        // The container exists, not started: the engine keeps it with init errors. Once the port is free again:
+        const preview = await evaluate(deploy(config("dev")), { engine, preview: true });
+        expect(preview.steps["catalog-db"]).toBe("replace");
+        const up = await evaluate(deploy(config("dev")), { engine });
+        expect(up.errors).toEqual([]);
+        expect(changes(up.steps)).toMatchObject({ "catalog-db": "replace", "catalog-flyway": "create", "catalog-app-1": "create" });
     });
 
     it("a Flyway container that cannot be created fails that service only, with outputs resolved", async () => {

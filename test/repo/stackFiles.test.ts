@@ -9,6 +9,7 @@ import { CONTAINER } from "../../tools/lib/engineModel/providers";
 import { NAMESPACE, PROJECT_DIR, rawConfig, stackNames } from "../../tools/lib/repository";
 import { evaluate, promiseOf } from "../support/evaluate";
 import { changes } from "../support/fixtureStack";
+import { kubernetesSchemaProblems } from "../support/kubernetesSchemas";
 
 const settingsOf = (stack: string) => validateStack(rawConfig(stack), PROJECT_DIR, NAMESPACE);
 
@@ -22,9 +23,12 @@ describe("every stack file in the repository", () => {
         const { registrations, errors, result } = await evaluate(() => deployLibraryStack(settings, stack), { stack });
         expect(errors).toEqual([]);
         for (const service of settings.services) {
-            expect(await promiseOf(result.services[service.name].appContainers)).toHaveLength(service.replicas);
+            // Docker: one container per replica; Kubernetes: the Deployment.
+            const apps = await promiseOf(result.services[service.name].appContainers);
+            expect(apps).toHaveLength(settings.target === "docker" ? service.replicas : 1);
         }
         expect(registrations.filter((r) => r.type === CONTAINER).every((r) => r.inputs.name.startsWith(`${stack}-`))).toBe(true);
+        expect(registrations.filter((r) => r.type.startsWith("kubernetes:")).flatMap(kubernetesSchemaProblems)).toEqual([]);
     });
 
     it.each(stackNames())("Pulumi.%s.yaml: the preview and the update after a deploy change nothing", async (stack) => {

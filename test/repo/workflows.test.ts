@@ -5,7 +5,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { PROJECT_DIR, stackNames } from "../../tools/lib/repository";
+import { validateStack } from "../../components/config/validateStack";
+import { NAMESPACE, PROJECT_DIR, rawConfig, stackNames } from "../../tools/lib/repository";
 
 interface Step {
     name?: string;
@@ -57,7 +58,10 @@ describe("pull-request workflow", () => {
     it("posts `pulumi preview --diff` of every stack on the pull request, with the official action, after the tests", () => {
         const preview = pr.jobs.preview;
         expect(preview.needs).toBe("test");
-        expect([...preview.strategy!.matrix.stack].sort()).toEqual(stackNames());
+        const matrix = preview.strategy!.matrix.include as { stack: string; target: string }[];
+        expect(matrix.map((m) => m.stack).sort()).toEqual(stackNames());
+        // Each stack previewed with the credentials of its own target.
+        for (const { stack, target } of matrix) expect(validateStack(rawConfig(stack), PROJECT_DIR, NAMESPACE, stack).target).toBe(target);
         expect(preview.steps.map((s) => s.run)).toContain("npm ci");
         const step = pulumiStep(preview, "preview")!;
         expect(step).toBeDefined();
@@ -86,6 +90,7 @@ describe("deploy workflow", () => {
         expect(deployJobs.map(([name]) => name.replace("deploy-", "")).sort()).toEqual(stackNames());
         expect(deploy.jobs["deploy-dev"].needs).toBe("test");
         expect(deploy.jobs["deploy-prod"].needs).toBe("deploy-dev");
+        expect(deploy.jobs["deploy-k8s"].needs).toBe("deploy-dev");
     });
 
     it.each(stackNames())("allows one deployment of %s at a time, and never cancels one half-way", (stack) => {

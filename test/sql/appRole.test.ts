@@ -43,10 +43,15 @@ const ROW_WORK: Record<string, { table: string; insert: string; update: string }
     },
 };
 
-describe.each(Object.keys(ROW_WORK))("the %s app role", (service) => {
+// The same callback, run by the owner each platform has: the postgres image's superuser on Docker, CloudNativePG's
+// owner with CREATEROLE on Kubernetes.
+const OWNERS = ["postgres-image", "cloudnative-pg"] as const;
+const CASES = OWNERS.flatMap((owner) => Object.keys(ROW_WORK).map((service) => [service, owner] as const));
+
+describe.each(CASES)("the %s app role, owner from %s", (service, owner) => {
     let db: ServiceDatabase;
     beforeAll(async () => {
-        db = await migratedService(service);
+        db = await migratedService(service, owner);
     });
     const { table, insert, update } = ROW_WORK[service];
 

@@ -15,14 +15,14 @@ export type RawStack = { services: Record<string, Record<string, any>> } & Recor
 
 /** Three services as the dev stack has them: replicas published on the host, databases on host ports. */
 export function fixtureConfig(): RawStack {
-    const stand_in = { image: "traefik/whoami:v1.11.0", port: 8080, env: { WHOAMI_PORT_NUMBER: "8080", SPRING_PROFILES_ACTIVE: "dev" } };
+    const standIn = { image: "traefik/whoami:v1.11.0", port: 8080, env: { WHOAMI_PORT_NUMBER: "8080", SPRING_PROFILES_ACTIVE: "dev" } };
     return {
         postgresImage: "postgres:17",
         flywayImage: "flyway/flyway:11",
         services: {
-            identity: { ...stand_in, replicas: 2, hostPort: 8081, databaseHostPort: 15432 },
-            catalog: { ...stand_in, replicas: 3, hostPort: 8091, databaseHostPort: 15433 },
-            "reader-lending": { ...stand_in, replicas: 2, hostPort: 8101, databaseHostPort: 15434 },
+            identity: { ...standIn, replicas: 2, hostPort: 8081, databaseHostPort: 15432 },
+            catalog: { ...standIn, replicas: 3, hostPort: 8091, databaseHostPort: 15433 },
+            "reader-lending": { ...standIn, replicas: 2, hostPort: 8101, databaseHostPort: 15434 },
         },
     };
 }
@@ -38,9 +38,21 @@ export function productionLikeConfig(): RawStack {
     return raw;
 }
 
+/** The fixture's services on Kubernetes: a CloudNativePG database each, the stand-in's health path, limits. */
+export function kubernetesConfig(): RawStack {
+    const raw = fixtureConfig();
+    for (const service of Object.values(raw.services)) {
+        delete service.hostPort;
+        delete service.databaseHostPort;
+        service.health = { livenessPath: "/health", readinessPath: "/health" };
+        service.limits = { memoryMb: 512, cpus: 0.5 };
+    }
+    return { ...raw, target: "kubernetes", postgresImage: "ghcr.io/cloudnative-pg/postgresql:17-standard-trixie" };
+}
+
 /** A program that deploys `raw` as index.ts would, from `projectDir`'s migrations. */
 export function deployStack(raw: RawStack = fixtureConfig(), stack = "dev", projectDir = FIXTURE_DIR) {
-    return () => deployLibraryStack(validateStack(raw, projectDir, FIXTURE_NAMESPACE), stack);
+    return () => deployLibraryStack(validateStack(raw, projectDir, FIXTURE_NAMESPACE, stack), stack);
 }
 
 /** Every step of a run that is not `same`, by resource name: what `pulumi preview` lists. */

@@ -4,14 +4,14 @@
 import * as path from "path";
 import { Client } from "pg";
 import { readMigrationFolder } from "../../components/flyway/migrationFiles";
-import { migrateServiceDatabase, ServiceDatabase, suffixedNames } from "../../tools/lib/verify";
+import { migrateServiceDatabase, OwnerKind, ServiceDatabase, suffixedNames } from "../../tools/lib/verify";
 import { testPostgres, uniqueSuffix } from "./postgres";
 import { PROJECT_DIR } from "../../tools/lib/repository";
 
 /** A fresh database of `service`, migrated from this repository's migrations as Flyway would. */
-export async function migratedService(service: string): Promise<ServiceDatabase> {
+export async function migratedService(service: string, owner: OwnerKind = "postgres-image"): Promise<ServiceDatabase> {
     const set = readMigrationFolder(service, path.join(PROJECT_DIR, "migrations", service)).migrations!;
-    return migrateServiceDatabase(testPostgres(), service, set, suffixedNames(service, uniqueSuffix()));
+    return migrateServiceDatabase(testPostgres(), service, set, suffixedNames(service, uniqueSuffix()), owner);
 }
 
 /** Expects `sql` to fail with PostgreSQL error `code` (and `constraint`, if given), without ending the transaction. */

@@ -9,6 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import { ClientConfig } from "pg";
 import { DatabaseNames, databaseNames } from "../../components/service/names";
+import { ownerBootstrapSql } from "../../components/targets/kubernetes/database";
 import { FLYWAY_HISTORY_TABLE, flywayEnvironment, flywayFiles } from "../../components/flyway/config";
 import { flywayFailure } from "../../components/flyway/log";
 import type { MigrationSet } from "../../components/flyway/migrationFiles";
@@ -71,16 +72,29 @@ export async function runServiceFlyway(
     }
 }
 
-/** Creates the service's database and owner as the postgres image does (POSTGRES_DB, POSTGRES_USER: a superuser). */
+/**
+ * Who owns a service's database: on Docker the postgres image's POSTGRES_USER, a superuser; on Kubernetes
+ * CloudNativePG's initdb owner, a plain login role that the program's postInitSQL gives CREATEROLE.
+ */
+export type OwnerKind = "postgres-image" | "cloudnative-pg";
+
+/** Creates the service's database and owner as the platform does (by default as the postgres image does). */
 export async function createServiceDatabase(
     server: PostgresServer,
     service: string,
     names = databaseNames(service),
+    owner: OwnerKind = "postgres-image",
 ): Promise<ServiceDatabase> {
     const ownerPassword = randomBytes(16).toString("hex");
     const appPassword = randomBytes(16).toString("hex");
     await withClient(server.superuser(), async (admin) => {
-        await admin.query(`CREATE ROLE "${names.owner}" SUPERUSER LOGIN PASSWORD '${ownerPassword}'`);
+        if (owner === "postgres-image") {
+            await admin.query(`CREATE ROLE "${names.owner}" SUPERUSER LOGIN PASSWORD '${ownerPassword}'`);
+        } else {
+            // CloudNativePG's initdb (pkg/management/postgres/initdb.go), then the program's postInitSQL, as superuser.
+            await admin.query(`CREATE ROLE "${names.owner}" LOGIN PASSWORD '${ownerPassword}'`);
+            for (const statement of ownerBootstrapSql(names.owner)) await admin.query(statement);
+        }
         await admin.query(`CREATE DATABASE "${names.database}" OWNER "${names.owner}"`);
     });
     const login = (user: string, password: string): ClientConfig => ({ ...server.superuser(names.database), user, password });
@@ -139,8 +153,9 @@ export async function migrateServiceDatabase(
     service: string,
     set: MigrationSet,
     names = databaseNames(service),
+    owner: OwnerKind = "postgres-image",
 ): Promise<ServiceDatabase> {
-    return migrate(server, await createServiceDatabase(server, service, names), set);
+    return migrate(server, await createServiceDatabase(server, service, names, owner), set);
 }
 
 export interface VerifyResult {

@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ContainerLimits } from "../../service/arguments";
 import { replicaName } from "../../service/names";
 import { containerLimitArgs } from "./containerLimits";
-import { dockerEnvs } from "./dockerSpelling";
+import { dockerEnvs, REPLACE_WHEN_NOT_INITIALIZED } from "./dockerSpelling";
 
 export interface AppContainersArgs {
     name: string;
@@ -55,7 +55,7 @@ export function createAppContainers(args: AppContainersArgs, parent: pulumi.Reso
             },
             // The name (and a host port, if any) belongs to one container at a time, so a replacement removes the
             // old replica first.
-            { parent, dependsOn: args.dependsOn, deleteBeforeReplace: true },
+            { parent, dependsOn: args.dependsOn, deleteBeforeReplace: true, ...REPLACE_WHEN_NOT_INITIALIZED },
         );
     });
 }

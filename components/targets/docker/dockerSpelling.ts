@@ -74,3 +74,11 @@ export function dockerEnvs(environment: Record<string, pulumi.Input<string>>): p
         .sort()
         .map((key) => pulumi.interpolate`${key}=${environment[key]}`);
 }
+
+/**
+ * Resource options every container gets. A create that fails once the container exists (a host port already taken, a
+ * healthcheck that never passes) leaves it in the state with init errors, and the next update would only run the
+ * provider's no-op update on it (pulumi/pulumi step_generator.go); "#initerror" in replaceOnChanges makes that next
+ * update replace it instead (applyReplaceOnChanges).
+ */
+export const REPLACE_WHEN_NOT_INITIALIZED = { replaceOnChanges: ["#initerror"] };

@@ -6,12 +6,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { jdbcUrl } from "../../service/appEnvironment";
 import type { ServiceArguments } from "../../service/arguments";
 import { replicaName } from "../../service/names";
-import { createProblem, notRunBecause, notRunErrors } from "../../service/outcome";
+import { createProblem, notRunBecause, notRunErrors, whenMayMigrate } from "../../service/outcome";
 import type { ServicePlan } from "../../service/plan";
 import type { ArgumentProblem, ServiceDeployment, ServiceTarget } from "../../service/target";
 import { createAppContainers } from "./appContainers";
 import { cpusProblem } from "./dockerSpelling";
-import { exitCodeOutcome, warnInPreview, whenMayMigrate, whenMigrationApplied } from "./exitCodeGate";
+import { exitCodeOutcome, warnInPreview, whenMigrationApplied } from "./exitCodeGate";
 import { createFlywayContainer } from "./flywayContainer";
 import { createPostgresContainer } from "./postgresContainer";
 
@@ -27,13 +27,27 @@ export interface DockerTargetArgs {
 /** Published ports listen on this host only unless a program says otherwise (Docker's own default is every interface). */
 export const DEFAULT_PUBLISH_ADDRESS = "127.0.0.1";
 
-/** Arguments Docker would not keep as given: a `cpus` the provider reads back in another spelling. */
-export function dockerArgumentProblems(args: Pick<ServiceArguments, "limits" | "databaseLimits">): ArgumentProblem[] {
-    return (["limits", "databaseLimits"] as const).flatMap((key) => {
-        const cpus = args[key]?.cpus;
-        const problem = cpus === undefined ? undefined : cpusProblem(cpus);
+/**
+ * Arguments Docker would not keep as given: a `cpus` the provider reads back in another spelling, and the keys only
+ * the Kubernetes target reads.
+ */
+export function dockerArgumentProblems(
+    args: Pick<ServiceArguments, "limits" | "databaseLimits" | "database" | "migrationTimeoutSeconds">,
+): ArgumentProblem[] {
+    const cpus = (["limits", "databaseLimits"] as const).flatMap((key) => {
+        const value = args[key]?.cpus;
+        const problem = value === undefined ? undefined : cpusProblem(value);
         return problem ? [{ key: `${key}.cpus`, message: problem }] : [];
     });
+    const kubernetesOnly = (["database", "migrationTimeoutSeconds"] as const)
+        .filter((key) => args[key] !== undefined)
+        .map((key) => ({
+            key,
+            message:
+                "is read on Kubernetes only; on Docker the database is a PostgreSQL container of the stack's own. " +
+                "Remove it, or set target: kubernetes",
+        }));
+    return [...cpus, ...kubernetesOnly];
 }
 
 export class DockerTarget implements ServiceTarget {
@@ -82,10 +96,10 @@ export class DockerTarget implements ServiceTarget {
                 dockerName,
                 image: plan.flywayImage,
                 network,
-                environment: plan.flywayEnvironment(url),
+                environment: plan.flywayEnvironment(url, { password: plan.ownerPassword, appPassword: plan.appPassword }),
                 files: plan.flywayFiles,
                 labels: labels("migration"),
-                dependsOn: whenMayMigrate(notRun, database, notRunError),
+                dependsOn: whenMayMigrate(notRun, [database], notRunError),
             },
             parent,
         );
@@ -103,7 +117,7 @@ export class DockerTarget implements ServiceTarget {
                 port: args.port,
                 hostPort: args.hostPort,
                 publishAddress,
-                environment: plan.appEnvironment(url),
+                environment: plan.appEnvironment(url, plan.appPassword),
                 labels: labels("app"),
                 limits: args.limits,
                 dependsOn: whenMigrationApplied(migration, flyway, dependants, notRunError),

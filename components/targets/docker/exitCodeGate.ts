@@ -66,18 +66,6 @@ export function warnInPreview(outcome: pulumi.Output<MigrationOutcome>, flyway: 
     });
 }
 
-/** The Flyway container's dependsOn: its database, unless the migration must not run (then, in an update, the error). */
-export function whenMayMigrate(
-    notRun: pulumi.Output<NotRun | undefined>,
-    database: pulumi.Resource,
-    notRunError: (outcome: NotRun) => Error,
-): pulumi.Output<pulumi.Resource[]> {
-    return notRun.apply((stop): pulumi.Resource[] => {
-        if (stop && !pulumi.runtime.isDryRun()) throw notRunError(stop);
-        return [database];
-    });
-}
-
 /**
  * Resolves to `[flyway]` once the migration applied. Otherwise, in an update, rejects: with a ResourceError on the
  * Flyway container for a failure, or with `notRunError` (the one the Flyway container's own registration raised)

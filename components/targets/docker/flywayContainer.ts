@@ -7,7 +7,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { FLYWAY_SQL_DIR } from "../../flyway/config";
-import { dockerEnvs } from "./dockerSpelling";
+import { dockerEnvs, REPLACE_WHEN_NOT_INITIALIZED } from "./dockerSpelling";
 
 export interface FlywayContainerArgs {
     name: string;
@@ -39,6 +39,6 @@ export function createFlywayContainer(args: FlywayContainerArgs, parent: pulumi.
             // Not `rm`: with attach the daemon would remove the container before the provider reads its exit code.
             labels: args.labels,
         },
-        { parent, dependsOn: args.dependsOn, deleteBeforeReplace: true },
+        { parent, dependsOn: args.dependsOn, deleteBeforeReplace: true, ...REPLACE_WHEN_NOT_INITIALIZED },
     );
 }

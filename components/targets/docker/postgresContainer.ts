@@ -6,7 +6,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerLimits } from "../../service/arguments";
 import { containerLimitArgs } from "./containerLimits";
-import { dockerEnvs, goDuration } from "./dockerSpelling";
+import { dockerEnvs, goDuration, REPLACE_WHEN_NOT_INITIALIZED } from "./dockerSpelling";
 import { POSTGRES_ENTRYPOINT_PATH, POSTGRES_ENTRYPOINT_SCRIPT } from "./postgresEntrypoint";
 
 /** Where the data volume is mounted; PGDATA sits one level below so the volume's root never has to be empty. */
@@ -77,6 +77,6 @@ export function createPostgresContainer(args: PostgresContainerArgs, parent: pul
             ...containerLimitArgs(args.limits),
         },
         // Two servers must never share one data directory: the old container goes before the new one starts.
-        { parent, deleteBeforeReplace: true },
+        { parent, deleteBeforeReplace: true, ...REPLACE_WHEN_NOT_INITIALIZED },
     );
 }

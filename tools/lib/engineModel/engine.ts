@@ -41,6 +41,10 @@ export interface Registration {
     retainOnDelete: boolean;
     /** Where the program created it (`file:line:column`), as the SDK reports it to the engine. */
     sourcePosition?: string;
+    /** The `customTimeouts` option: how long the engine lets the provider create, update and delete. */
+    customTimeouts?: { create?: string; update?: string; delete?: string };
+    /** The `replaceOnChanges` option. */
+    replaceOnChanges: string[];
 }
 
 /** How a service's Flyway run ends; the default is success. */
@@ -73,6 +77,8 @@ interface Stored {
     id: string;
     state: Record<string, any>;
     retainOnDelete: boolean;
+    /** Set when the create failed after the object existed: the provider's error. */
+    initErrors?: string;
 }
 
 export interface RunResult {
@@ -81,6 +87,13 @@ export interface RunResult {
     events: string[];
     /** What the engine did (or, in a preview, would do) with each resource, by name. */
     steps: Record<string, StepKind>;
+}
+
+function customTimeouts(request: any): Registration["customTimeouts"] {
+    const timeouts = request.getCustomtimeouts?.();
+    if (!timeouts) return undefined;
+    const set = (value: string) => (value === "" ? undefined : value);
+    return { create: set(timeouts.getCreate()), update: set(timeouts.getUpdate()), delete: set(timeouts.getDelete()) };
 }
 
 function sourcePosition(request: any): string | undefined {
@@ -125,6 +138,8 @@ export class FakeEngine {
                     deleteBeforeReplace: request.getDeletebeforereplace(),
                     retainOnDelete: request.getRetainondelete() ?? false,
                     sourcePosition: sourcePosition(request),
+                    customTimeouts: customTimeouts(request),
+                    replaceOnChanges: request.getReplaceonchangesList(),
                 });
                 emit(`registered ${args.name}`);
                 if (!args.custom) return { id: undefined, state: {} };
@@ -159,6 +174,24 @@ export class FakeEngine {
         };
     }
 
+    /**
+     * What the engine does with a registered resource it already has (step_generator.go): the provider's diff, with
+     * `replaceOnChanges` turning a change of a listed property into a replacement, and init errors left by a failed
+     * create turning into a replacement when `replaceOnChanges` lists "#initerror" (applyReplaceOnChanges), or when
+     * the provider asks for one itself (pulumi-kubernetes' replaceUnready); otherwise into an update, which waits on
+     * the object again.
+     */
+    private plan(type: string, old: Stored, inputs: Record<string, any>, replaceOnChanges: string[]): StepKind {
+        const diff = providers.diff(type, old.state, inputs);
+        const listed = (key: string) =>
+            replaceOnChanges.some((path) => path === "*" || path === key || path.startsWith(`${key}.`) || key.startsWith(`${path}.`));
+        if (old.initErrors) {
+            return listed("#initerror") || providers.replacesUnready(type, inputs) ? "replace" : diff.replace ? "replace" : "update";
+        }
+        if (diff.changed.length === 0) return "same";
+        return diff.replace || diff.changed.some(listed) ? "replace" : "update";
+    }
+
     /** URNs of the resources in the stack's state. */
     urns(): string[] {
         return [...this.state.keys()];
@@ -186,8 +219,7 @@ export class FakeEngine {
     ) {
         const preview = options.preview ?? false;
         const old = this.state.get(urn);
-        const diff = old ? providers.diff(type, old.state, inputs) : undefined;
-        const kind: StepKind = !old ? "create" : diff!.changed.length === 0 ? "same" : diff!.replace ? "replace" : "update";
+        const kind = old ? this.plan(type, old, inputs, request.getReplaceonchangesList() as string[]) : "create";
         run.steps[name] = kind;
         if (kind === "same") {
             return { id: old!.id, state: old!.state };
@@ -199,8 +231,13 @@ export class FakeEngine {
                 : { id: undefined, state: { ...inputs } };
         }
         if (kind === "update") {
+            if (old!.initErrors && providers.stillFailing(type)) {
+                // The provider waits on it again, and it is still what it was: failed (pulumi-kubernetes await.go).
+                emit(`failed ${name}`);
+                throw new Error(old!.initErrors);
+            }
             const state = providers.update(type, old!.state, inputs);
-            this.state.set(urn, { ...old!, state });
+            this.state.set(urn, { ...old!, state, initErrors: undefined });
             emit(`updated ${name}`);
             return { id: old!.id, state };
         }
@@ -212,6 +249,19 @@ export class FakeEngine {
         if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
         const failure = options.failCreate?.[name];
         if (failure !== undefined) {
+            if (providers.keepsPartialState(type)) {
+                // The object exists, not initialized: the provider returns its state with the error, and the engine
+                // keeps it with init errors (terraform-provider-docker sets the id before it starts the container;
+                // pulumi-kubernetes returns a PartialError with the live object).
+                this.state.set(urn, {
+                    type,
+                    name,
+                    id: `${name}-id-${++this.generation}`,
+                    state: providers.readBack(type, inputs),
+                    retainOnDelete: false,
+                    initErrors: failure,
+                });
+            }
             emit(`failed ${name}`);
             throw new Error(failure);
         }

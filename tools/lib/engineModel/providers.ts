@@ -7,6 +7,7 @@
 import { createHash } from "crypto";
 import { isDeepStrictEqual } from "util";
 import { dockerCpus } from "../../../components/targets/docker/dockerSpelling";
+import { KUBERNETES, kubernetesDiff, replacesUnready, stillFailing } from "./kubernetesProvider";
 
 export const CONTAINER = "docker:index/container:Container";
 export const REMOTE_IMAGE = "docker:index/remoteImage:RemoteImage";
@@ -185,6 +186,7 @@ export const providers = {
 
     diff(type: string, stored: Props, inputs: Props): Diff {
         if (type === CONTAINER) return containerDiff(stored, inputs);
+        if (type.startsWith(KUBERNETES)) return kubernetesDiff(type, stored, inputs);
         const storedInputs = Object.keys(stored).filter((k) => !(OUTPUTS[type] ?? []).includes(k));
         const changed = [...new Set([...Object.keys(inputs), ...storedInputs])]
             .filter((k) => !isDeepStrictEqual(inputs[k], stored[k]))
@@ -197,6 +199,17 @@ export const providers = {
     update(type: string, stored: Props, inputs: Props): Props {
         return type === CONTAINER ? containerUpdate(stored, inputs) : { ...stored, ...inputs };
     },
+
+    /**
+     * Whether a failed create leaves the object in the state, with init errors: a container (the Docker provider sets
+     * its id before it starts it: resource_docker_container_funcs.go) and any Kubernetes object (a PartialError).
+     */
+    keepsPartialState(type: string): boolean {
+        return type === CONTAINER || type.startsWith(KUBERNETES);
+    },
+
+    replacesUnready,
+    stillFailing,
 };
 
 /** Outputs a resource of each type reports besides its inputs. */

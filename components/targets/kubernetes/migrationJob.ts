@@ -1,0 +1,113 @@
+/**
+ * The one migration run on Kubernetes: a batch/v1 Job running the same Flyway image and configuration as on Docker,
+ * with the service's migrations in an immutable ConfigMap whose name carries a hash of its content.
+ *
+ * Read in pulumi-kubernetes (v4.32, provider/pkg): Pulumi awaits a Job until Complete, and fails at once on a Failed
+ * condition with reason BackoffLimitExceeded or DeadlineExceeded (await/checker/job/check.go), with the pods'
+ * termination messages in the error; `terminationMessagePolicy: FallbackToLogsOnError` puts the tail of Flyway's log
+ * there. A changed pod template replaces a Job (provider/diff.go), and an explicitly named object is deleted before
+ * its replacement is created (provider.go). A failed Job stays in the state, not ready; `pulumi.com/replaceUnready`
+ * makes the next update replace it, i.e. run the migration again.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
+import { FLYWAY_SQL_DIR } from "../../flyway/config";
+import type { ServicePlan } from "../../service/plan";
+import type { KubernetesDatabase } from "./database";
+import { envVars, labels, objectNames, RESTRICTED_CONTAINER, SecretKey } from "./objects";
+
+/** A ConfigMap holds at most 1 MiB (Kubernetes' limit on an object's data). */
+export const CONFIG_MAP_LIMIT_BYTES = 1024 * 1024;
+
+/** The default run time allowed to a migration, in seconds. */
+export const DEFAULT_MIGRATION_TIMEOUT_SECONDS = 900;
+
+/** Bytes the migrations take in a ConfigMap: every file name and content. */
+export function configMapBytes(files: readonly { name: string; content: string }[]): number {
+    return files.reduce((sum, f) => sum + Buffer.byteLength(f.name) + Buffer.byteLength(f.content), 0);
+}
+
+/** `<service>-migrations-<hash>`: a new set of migrations is a new ConfigMap, and so a new Job. */
+export function configMapName(service: string, files: readonly { name: string; content: string }[]): string {
+    const hash = createHash("sha256");
+    for (const file of [...files].sort((a, b) => (a.name < b.name ? -1 : 1))) hash.update(`${file.name}\0${file.content}\0`);
+    return `${service}-migrations-${hash.digest("hex").slice(0, 10)}`;
+}
+
+export interface MigrationJobArgs {
+    namespace: pulumi.Input<string>;
+    database: KubernetesDatabase;
+    /** What must have finished first: the database, and any gate on other services (see service/outcome.ts). */
+    dependsOn: pulumi.Input<pulumi.Input<pulumi.Resource>[]>;
+}
+
+export function createMigrationJob(plan: ServicePlan, args: MigrationJobArgs, parent: pulumi.Resource): k8s.batch.v1.Job {
+    const names = objectNames(plan.name);
+    const configMap = new k8s.core.v1.ConfigMap(
+        configMapName(plan.name, plan.flywayFiles),
+        {
+            metadata: {
+                name: configMapName(plan.name, plan.flywayFiles),
+                namespace: args.namespace,
+                labels: labels(plan.name, "migration"),
+            },
+            immutable: true,
+            data: Object.fromEntries(plan.flywayFiles.map((f) => [f.name, f.content])),
+        },
+        { parent },
+    );
+    const timeout = plan.args.migrationTimeoutSeconds ?? DEFAULT_MIGRATION_TIMEOUT_SECONDS;
+    const environment = plan.flywayEnvironment(args.database.jdbcUrl, {
+        user: args.database.owner,
+        password: args.database.ownerPassword,
+        appPassword: new SecretKey(names.appSecret, "password"),
+    });
+    return new k8s.batch.v1.Job(
+        names.job,
+        {
+            metadata: {
+                name: names.job,
+                namespace: args.namespace,
+                labels: labels(plan.name, "migration"),
+                // A Job that did not complete is replaced on the next update, so that it runs again.
+                annotations: { "pulumi.com/replaceUnready": "true" },
+            },
+            spec: {
+                // Flyway fails for a reason a rerun would not fix (a bad migration, a changed applied file); a blip is
+                // covered by its connect retries. Only a pod the cluster disrupts (evicted, preempted) is run again.
+                backoffLimit: 0,
+                podFailurePolicy: { rules: [{ action: "Ignore", onPodConditions: [{ type: "DisruptionTarget", status: "True" }] }] },
+                // Kubernetes stops the run before Pulumi stops waiting, so the error says DeadlineExceeded.
+                activeDeadlineSeconds: timeout,
+                // No ttlSecondsAfterFinished: a Job Kubernetes removed is dropped by the next refresh and run again.
+                template: {
+                    metadata: { labels: labels(plan.name, "migration") },
+                    spec: {
+                        restartPolicy: "Never",
+                        containers: [
+                            {
+                                name: "flyway",
+                                image: plan.flywayImage,
+                                args: ["migrate"],
+                                env: envVars(environment, args.database.env),
+                                volumeMounts: [{ name: "migrations", mountPath: FLYWAY_SQL_DIR, readOnly: true }],
+                                terminationMessagePolicy: "FallbackToLogsOnError",
+                                securityContext: RESTRICTED_CONTAINER,
+                            },
+                        ],
+                        volumes: [{ name: "migrations", configMap: { name: configMap.metadata.name } }],
+                    },
+                },
+            },
+        },
+        {
+            parent,
+            dependsOn: args.dependsOn,
+            // Every field of a Job's spec is immutable; any change is a new Job, which runs the migration.
+            replaceOnChanges: ["spec"],
+            deleteBeforeReplace: true,
+            customTimeouts: { create: `${timeout + 120}s`, update: `${timeout + 120}s` },
+        },
+    );
+}
