@@ -1,26 +1,31 @@
 /**
- * The library stack's Pulumi program: reads the stack's configuration once, validates all of it, and deploys every
- * service. Bad configuration stops the program before a single resource is registered.
+ * The library stack's Pulumi program: reads the stack's configuration once, validates all of it (and every new
+ * migration, with PostgreSQL's parser), and deploys every service. Bad configuration stops the program before a single
+ * resource is registered. The program is an async function (Pulumi runs an exported function and takes its result as
+ * the stack's outputs) because the SQL parser loads asynchronously.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { configNamespace } from "./components/config/namespace";
 import { namespacedConfig } from "./components/config/stackConfig";
 import { validateStack } from "./components/config/validateStack";
+import { loadSqlParser } from "./components/flyway/sqlStatements";
 import { deployLibraryStack } from "./components/stack/libraryStack";
 import { withoutPromiseStackTraces } from "./components/stack/shortStackTraces";
 
-const NAMESPACE = configNamespace(__dirname);
-
-// Every `<namespace>:*` key of the stack, read once (all of them, so that a misspelt key is reported, not ignored).
-const raw = namespacedConfig(pulumi.runtime.allConfig(), NAMESPACE);
-
-const settings = validateStack(raw, __dirname, NAMESPACE, pulumi.getStack());
-// Registration is the SDK's bookkeeping, most of it capturing stack traces nobody reads: see shortStackTraces.ts.
-const library = withoutPromiseStackTraces(() => deployLibraryStack(settings, pulumi.getStack()));
-
-/** Docker: the stack network's name. */
-export const network = library.network;
-/** Kubernetes: the stack's namespace. */
-export const namespace = library.namespace;
-/** Per service: database alias, Flyway's summary, app container names. */
-export const services = library.services;
+export = async () => {
+    await loadSqlParser();
+    const namespace = configNamespace(__dirname);
+    // Every `<namespace>:*` key of the stack, read once (all of them, so that a misspelt key is reported, not ignored).
+    const raw = namespacedConfig(pulumi.runtime.allConfig(), namespace);
+    const settings = validateStack(raw, __dirname, namespace, pulumi.getStack());
+    // Registration is the SDK's bookkeeping, most of it capturing stack traces nobody reads: see shortStackTraces.ts.
+    const library = withoutPromiseStackTraces(() => deployLibraryStack(settings, pulumi.getStack()));
+    return {
+        /** Docker: the stack network's name. */
+        network: library.network,
+        /** Kubernetes: the stack's namespace. */
+        namespace: library.namespace,
+        /** Per service: database alias, Flyway's summary, app container names (or the Deployment). */
+        services: library.services,
+    };
+};

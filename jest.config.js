@@ -10,6 +10,8 @@ const kind = (name, extra = {}) => ({
     testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
     // The host process as `hostProcess`: program failures surface as unhandled rejections there (support/evaluate.ts).
     testEnvironment: "<rootDir>/test/support/pulumiEnvironment.js",
+    // Validation reads new migrations with PostgreSQL's parser, which loads asynchronously.
+    setupFilesAfterEnv: ["<rootDir>/test/support/sqlParser.ts"],
     ...extra,
 });
 

@@ -18,6 +18,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { validateStack } from "../components/config/validateStack";
+import { loadSqlParser } from "../components/flyway/sqlStatements";
 import { deployLibraryStack } from "../components/stack/libraryStack";
 import { withoutPromiseStackTraces } from "../components/stack/shortStackTraces";
 import { FakeEngine, waitForRPCs } from "./lib/engineModel/engine";
@@ -68,6 +69,7 @@ function createTime(type: string, name: string): number {
 
 /** Child mode: runs the program once as index.ts would and reports when every registration has settled. */
 async function measureHere(options: Options): Promise<Measurement> {
+    await loadSqlParser();
     const { dir, raw } = syntheticStack(options.count);
     let lastAppAt = 0;
     const started = performance.now();

@@ -9,10 +9,12 @@
 import { spawnSync } from "child_process";
 import * as path from "path";
 import { validateStack } from "../components/config/validateStack";
+import { loadSqlParser } from "../components/flyway/sqlStatements";
 import { migrateOnlyCommands } from "../components/stack/migrateOnly";
 import { NAMESPACE, PROJECT_DIR, rawConfig } from "./lib/repository";
 
-function main(args: string[]): number {
+async function main(args: string[]): Promise<number> {
+    await loadSqlParser();
     const stackAt = args.indexOf("--stack");
     const stack = stackAt >= 0 ? args[stackAt + 1] : undefined;
     if (!stack) {
@@ -37,4 +39,10 @@ function main(args: string[]): number {
     return 0;
 }
 
-process.exit(main(process.argv.slice(2)));
+main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error) => {
+        console.error(error instanceof Error ? error.message : error);
+        process.exit(1);
+    },
+);

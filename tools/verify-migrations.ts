@@ -5,6 +5,7 @@
  */
 import * as path from "path";
 import { LOCK_FILE } from "../components/flyway/lock";
+import { loadSqlParser } from "../components/flyway/sqlStatements";
 import { flywayCli, MissingToolError } from "./lib/flywayCli";
 import { withClient } from "./lib/pgClient";
 import { startPostgres } from "./lib/postgresServer";
@@ -13,6 +14,7 @@ import { reportTable, verifyAll } from "./lib/verify";
 async function main(): Promise<number> {
     const migrationsRoot = path.resolve(process.argv[2] ?? "migrations");
     const cli = flywayCli();
+    await loadSqlParser();
     const server = await startPostgres();
     try {
         const version = await withClient(

@@ -7,6 +7,7 @@ import { isIP } from "net";
 import * as path from "path";
 import { z } from "zod";
 import type { MigrationSet } from "../flyway/migrationFiles";
+import { migrationSafetyProblems } from "../flyway/migrationSafety";
 import { readLockOrProblem, readServiceMigrations } from "../flyway/serviceMigrations";
 import { serviceRuleProblems } from "../service/arguments";
 import { orderProblems } from "../service/order";
@@ -115,6 +116,8 @@ export function validateStack(raw: Record<string, unknown>, projectDir: string, 
         // Unlocked new files are fine here (that is how a migration gets added); the tests insist on the lock.
         const folder = readServiceMigrations(migrationsRoot, name, lock, { requireLocked: false });
         problems.push(...folder.problems);
+        // New migrations must keep the running release working; applied ones (in the lock) were reviewed then.
+        if (folder.migrations) problems.push(...migrationSafetyProblems(name, folder.migrations, lock[name] ?? {}));
         if (parsed.success) {
             problems.push(...serviceTargetProblems(target, parsed.data, folder.migrations).map((p) => `${where}.${p.key}: ${p.message}`));
         }

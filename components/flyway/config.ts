@@ -32,6 +32,9 @@ export function flywayEnvironment<Secret>(connection: FlywayConnection<Secret>, 
         // Off by default in Flyway, which would silently skip a misnamed file.
         FLYWAY_VALIDATE_MIGRATION_NAMING: "true",
         FLYWAY_CLEAN_DISABLED: "true",
+        // A session-level advisory lock, not Flyway's default transactional one: CREATE INDEX CONCURRENTLY (the safe way
+        // to index a live table) waits for every open transaction, Flyway's lock among them, and would wait forever.
+        FLYWAY_POSTGRESQL_TRANSACTIONAL_LOCK: "false",
         // Flyway lower-cases the suffix: FLYWAY_PLACEHOLDERS_APP_USER is ${app_user} in the callback.
         [`FLYWAY_PLACEHOLDERS_${APP_ROLE_PLACEHOLDERS.user.toUpperCase()}`]: connection.appUser,
         [`FLYWAY_PLACEHOLDERS_${APP_ROLE_PLACEHOLDERS.password.toUpperCase()}`]: connection.appPassword,

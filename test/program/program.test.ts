@@ -17,18 +17,21 @@ function fixtureStackConfig(): Record<string, string> {
     };
 }
 
-/** Evaluates index.ts afresh, as `pulumi up` would, with `config` as the stack's configuration. */
-function runProgram(): typeof import("../../index") {
-    let program!: typeof import("../../index");
+type Program = typeof import("../../index");
+
+/** Runs index.ts afresh, as `pulumi up` does: loads the module and calls the function it exports. */
+function runProgram(): ReturnType<Program> {
+    let program!: Program;
     jest.isolateModules(() => {
         program = require("../../index");
     });
-    return program;
+    return program();
 }
 
 describe("index.ts", () => {
     it("deploys the stack's configuration and exports what an operator needs per service", async () => {
-        const { result, registrations, errors } = await evaluate(runProgram, { config: fixtureStackConfig() });
+        const { result: outputs, registrations, errors } = await evaluate(runProgram, { config: fixtureStackConfig() });
+        const result = await outputs;
         expect(errors).toEqual([]);
         expect(registrations.filter((r) => r.type === CONTAINER)).toHaveLength(13);
         expect(await promiseOf(result.network!)).toBe("library-dev");
@@ -46,11 +49,9 @@ describe("index.ts", () => {
             [`${NAMESPACE}:services`]: JSON.stringify({ catalog: { image: "nginx", replicas: -1 } }),
             [`${NAMESPACE}:flywayImage`]: "flyway",
         };
+        // Matched by message: isolateModules loads a second copy of the error class.
         const { registrations } = await evaluate(
-            () => {
-                // Matched by message: isolateModules loads a second copy of the error class.
-                expect(runProgram).toThrow(/has 3 problems; nothing was created or changed/);
-            },
+            () => expect(runProgram()).rejects.toThrow(/has 3 problems; nothing was created or changed/),
             { config },
         );
         expect(registrations).toEqual([]);
@@ -59,10 +60,10 @@ describe("index.ts", () => {
     it("rejects a misspelt stack-wide key instead of ignoring it", async () => {
         const config = { ...fixtureStackConfig(), [`${NAMESPACE}:flywayImages`]: "flyway/flyway:11" };
         const { registrations } = await evaluate(
-            () => {
-                expect(runProgram).toThrow(`${NAMESPACE}:flywayImages: unknown key; did you mean 'flywayImage'?`);
+            () => expect(runProgram()).rejects.toThrow(`${NAMESPACE}:flywayImages: unknown key; did you mean 'flywayImage'?`),
+            {
+                config,
             },
-            { config },
         );
         expect(registrations).toEqual([]);
     });

@@ -191,3 +191,42 @@ describe("the program's Flyway configuration, on real Flyway", () => {
         expect((await migrate(server, db, setOf(path.join(PROJECT_DIR, "migrations"), "identity"))).tables).toBe(3);
     });
 });
+
+describe("the safe ways the migration-safety check recommends, on real Flyway", () => {
+    it("CREATE INDEX CONCURRENTLY alone in its migration applies; mixed with other statements, Flyway refuses it", async () => {
+        const root = path.join(
+            projectWith({
+                safe: {
+                    "V1__books.sql": "CREATE TABLE books (id bigint PRIMARY KEY, title text);\n",
+                    "V2__index.sql": "CREATE INDEX CONCURRENTLY books_title ON books (title);\n",
+                },
+            }),
+            "migrations",
+        );
+        const db = await migrateServiceDatabase(server, "safe", setOf(root, "safe"), suffixedNames("safe", uniqueSuffix()));
+        expect(db.applied).toEqual(["V1__books.sql", "V2__index.sql"]);
+
+        fs.writeFileSync(
+            path.join(root, "safe", "V3__mixed.sql"),
+            "ALTER TABLE books ADD COLUMN isbn text;\nCREATE INDEX CONCURRENTLY books_isbn ON books (isbn);\n",
+        );
+        await expect(migrate(server, db, setOf(root, "safe"))).rejects.toThrow(/V3__mixed\.sql|mixed/i);
+    });
+
+    it("a foreign key NOT VALID, then VALIDATE in a later migration, applies", async () => {
+        const root = path.join(
+            projectWith({
+                fk: {
+                    "V1__tables.sql":
+                        "CREATE TABLE authors (id bigint PRIMARY KEY);\nCREATE TABLE books (id bigint PRIMARY KEY, author_id bigint);\n",
+                    "V2__fk.sql":
+                        "ALTER TABLE books ADD CONSTRAINT books_author FOREIGN KEY (author_id) REFERENCES authors (id) NOT VALID;\n",
+                    "V3__validate.sql": "ALTER TABLE books VALIDATE CONSTRAINT books_author;\n",
+                },
+            }),
+            "migrations",
+        );
+        const db = await migrateServiceDatabase(server, "fk", setOf(root, "fk"), suffixedNames("fk", uniqueSuffix()));
+        expect(db.applied).toEqual(["V1__tables.sql", "V2__fk.sql", "V3__validate.sql"]);
+    });
+});

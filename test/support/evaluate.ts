@@ -50,6 +50,8 @@ export async function evaluate<T>(
         // As index.ts registers the stack (shortStackTraces.ts); program.test runs index.ts itself.
         const result = withoutPromiseStackTraces(program);
         await onStarted?.(run.registrations);
+        // An async program (index.ts is one) registers after its first await: let it finish; what it throws, the test sees.
+        if (result instanceof Promise) await result;
         await finished(waitForRPCs());
         // Let rejections raised in the last turn reach the handler.
         await new Promise((resolve) => setImmediate(resolve));

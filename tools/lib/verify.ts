@@ -13,6 +13,7 @@ import { ownerBootstrapSql } from "../../components/targets/kubernetes/database"
 import { FLYWAY_HISTORY_TABLE, flywayEnvironment, flywayFiles } from "../../components/flyway/config";
 import { flywayFailure } from "../../components/flyway/log";
 import type { MigrationSet } from "../../components/flyway/migrationFiles";
+import { migrationSafetyProblems } from "../../components/flyway/migrationSafety";
 import { readLockOrProblem, readServiceMigrations, serviceFolders } from "../../components/flyway/serviceMigrations";
 import { FlywayCli, flywayCli, FlywayResult, runFlyway } from "./flywayCli";
 import { withClient } from "./pgClient";
@@ -181,6 +182,7 @@ export async function verifyAll(server: PostgresServer, migrationsRoot: string, 
         const folder = readServiceMigrations(migrationsRoot, service, lock, { requireLocked: true });
         failures.push(...folder.problems);
         if (!folder.migrations) continue;
+        failures.push(...migrationSafetyProblems(service, folder.migrations, lock[service] ?? {}));
         // Side by side: each service has its own database, and each Flyway its own JVM.
         runs.push(
             migrateServiceDatabase(server, service, folder.migrations, suffixedNames(service, suffix)).catch((error) => {
