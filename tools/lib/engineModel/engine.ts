@@ -5,7 +5,9 @@
  *   in a preview too (step.go, SameStep.Apply);
  * - a changed resource is updated in place or replaced, as its provider's diff says; during a preview, outputs the
  *   provider cannot know yet are unknown to the program (mocks.js: properties a mock leaves out are unknown);
- * - replacements of delete-before-replace resources delete the old one first (step_generator.go);
+ * - replacements of delete-before-replace resources delete the old one first, and before it every resource that
+ *   would be replaced because one of its *inputs* comes from it; a `dependsOn` edge alone never pulls a resource in
+ *   (step_generator.go, calculateDependentReplacements);
  * - resources the program no longer registers are deleted only when the program finished without an error
  *   (deployment_executor.go: GenerateDeletes runs only after a clean exit); retainOnDelete drops them from the state
  *   without deleting them;
@@ -37,6 +39,8 @@ export interface Registration {
     inputs: Record<string, any>;
     /** URNs of the resources it waits for (`dependsOn` and inputs). */
     dependencies: string[];
+    /** By input: the URNs of the resources whose outputs it is made of. */
+    propertyDependencies: Record<string, string[]>;
     deleteBeforeReplace: boolean;
     retainOnDelete: boolean;
     /** Where the program created it (`file:line:column`), as the SDK reports it to the engine. */
@@ -59,14 +63,18 @@ export interface RunOptions {
     preview?: boolean;
     stack?: string;
     config?: Record<string, string>;
-    /** By service name: how its Flyway container (the attached one) exits when created in this run. */
+    /** By service name: how its Flyway container exits when created in this run. */
     flywayResults?: Record<string, FlywayResult>;
+    /** By resource name: how any other attached (one-shot) container exits when created in this run; default 0. */
+    exitResults?: Record<string, FlywayResult>;
     /** Flyway containers finish only once this settles, as `attach` keeps a real create open until the exit. */
     flywayFinishes?: Promise<void>;
     /** Simulated provider time of a create, in milliseconds. */
     createTime?: (type: string, name: string) => number;
     /** By resource name: the provider error its create fails with in this run. */
     failCreate?: Record<string, string>;
+    /** `--replace`, by resource name: the engine replaces these whatever the provider's diff says. */
+    replace?: string[];
     /** Called with each event as it happens (see RunResult.events). */
     onEvent?: (event: string) => void;
 }
@@ -77,6 +85,7 @@ interface Stored {
     id: string;
     state: Record<string, any>;
     retainOnDelete: boolean;
+    propertyDependencies: Record<string, string[]>;
     /** Set when the create failed after the object existed: the provider's error. */
     initErrors?: string;
 }
@@ -96,6 +105,15 @@ function customTimeouts(request: any): Registration["customTimeouts"] {
     return { create: set(timeouts.getCreate()), update: set(timeouts.getUpdate()), delete: set(timeouts.getDelete()) };
 }
 
+function propertyDependencies(request: any): Record<string, string[]> {
+    const map = request.getPropertydependenciesMap?.();
+    const found: Record<string, string[]> = {};
+    map?.forEach((deps: any, key: string) => {
+        found[key] = deps.getUrnsList();
+    });
+    return found;
+}
+
 function sourcePosition(request: any): string | undefined {
     const position = request.getSourceposition?.();
     return position ? `${position.getUri()}:${position.getLine()}:${position.getColumn()}` : undefined;
@@ -113,6 +131,8 @@ export class FakeEngine {
     readonly registryLookups: string[] = [];
     /** Images present on the Docker host, by reference: RemoteImage pulls only what is missing. */
     private readonly hostImages = new Map<string, string>();
+    /** Resources deleted early by a delete-before-replace of something they are made from, to be created again. */
+    private readonly recreating = new Set<string>();
 
     /** Installs this engine as the program's monitor for one run; returns what the run registered and did. */
     async install(project: string, options: RunOptions): Promise<{ result: RunResult; finish(failed: boolean): void }> {
@@ -135,6 +155,7 @@ export class FakeEngine {
                     urn,
                     inputs: args.inputs,
                     dependencies: request.getDependenciesList(),
+                    propertyDependencies: propertyDependencies(request),
                     deleteBeforeReplace: request.getDeletebeforereplace(),
                     retainOnDelete: request.getRetainondelete() ?? false,
                     sourcePosition: sourcePosition(request),
@@ -219,7 +240,13 @@ export class FakeEngine {
     ) {
         const preview = options.preview ?? false;
         const old = this.state.get(urn);
-        const kind = old ? this.plan(type, old, inputs, request.getReplaceonchangesList() as string[]) : "create";
+        const kind = old
+            ? options.replace?.includes(name)
+                ? "replace"
+                : this.plan(type, old, inputs, request.getReplaceonchangesList() as string[])
+            : this.recreating.has(urn)
+              ? "replace"
+              : "create";
         run.steps[name] = kind;
         if (kind === "same") {
             return { id: old!.id, state: old!.state };
@@ -237,14 +264,21 @@ export class FakeEngine {
                 throw new Error(old!.initErrors);
             }
             const state = providers.update(type, old!.state, inputs);
-            this.state.set(urn, { ...old!, state, initErrors: undefined });
+            this.state.set(urn, { ...old!, state, propertyDependencies: propertyDependencies(request), initErrors: undefined });
             emit(`updated ${name}`);
             return { id: old!.id, state };
         }
-        if (kind === "replace" && request.getDeletebeforereplace()) {
+        if (kind === "replace" && old && request.getDeletebeforereplace()) {
+            for (const dependent of this.dependentReplacements(urn).reverse()) {
+                const stored = this.state.get(dependent)!;
+                this.state.delete(dependent);
+                this.recreating.add(dependent);
+                emit(`deleted ${stored.name}`);
+            }
             this.state.delete(urn);
             emit(`deleted ${name}`);
         }
+        this.recreating.delete(urn);
         const delay = options.createTime?.(type, name) ?? 0;
         if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
         const failure = options.failCreate?.[name];
@@ -259,6 +293,7 @@ export class FakeEngine {
                     id: `${name}-id-${++this.generation}`,
                     state: providers.readBack(type, inputs),
                     retainOnDelete: false,
+                    propertyDependencies: propertyDependencies(request),
                     initErrors: failure,
                 });
             }
@@ -267,9 +302,42 @@ export class FakeEngine {
         }
         const state = { ...providers.readBack(type, inputs), ...(await this.computedOutputs(type, name, inputs, options)) };
         const id = `${name}-id-${++this.generation}`;
-        this.state.set(urn, { type, name, id, state, retainOnDelete: request.getRetainondelete() ?? false });
+        this.state.set(urn, {
+            type,
+            name,
+            id,
+            state,
+            retainOnDelete: request.getRetainondelete() ?? false,
+            propertyDependencies: propertyDependencies(request),
+        });
         emit(`created ${name}`);
         return { id, state };
+    }
+
+    /**
+     * The stored resources the engine deletes ahead of a delete-before-replace of `root`, in dependency order
+     * (step_generator.go, calculateDependentReplacements): those with an input made from a resource being replaced,
+     * when the provider would replace them for that input turning unknown. Only inputs count: `dependsOn` does not.
+     */
+    private dependentReplacements(root: string): string[] {
+        const replaced = new Set([root]);
+        const found: string[] = [];
+        let grew = true;
+        while (grew) {
+            grew = false;
+            for (const [urn, stored] of this.state) {
+                if (replaced.has(urn)) continue;
+                const keys = Object.entries(stored.propertyDependencies)
+                    .filter(([, urns]) => urns.some((u) => replaced.has(u)))
+                    .map(([key]) => key);
+                if (keys.length > 0 && providers.replacesFor(stored.type, keys)) {
+                    replaced.add(urn);
+                    found.push(urn);
+                    grew = true;
+                }
+            }
+        }
+        return found;
     }
 
     /** What a create reports besides the inputs. */
@@ -292,8 +360,11 @@ export class FakeEngine {
         if (type === CONTAINER && inputs.attach) {
             // attach: the create waits for the exit; exit_code and container_logs are read then
             // (resource_docker_container_funcs.go), and only then.
-            await options.flywayFinishes;
-            const result = options.flywayResults?.[name.replace(/-flyway$/, "")] ?? { exitCode: 0, log: SUCCESS_LOG };
+            const flyway = name.endsWith("-flyway");
+            if (flyway) await options.flywayFinishes;
+            const result =
+                (flyway ? options.flywayResults?.[name.replace(/-flyway$/, "")] : options.exitResults?.[name]) ??
+                ({ exitCode: 0, log: flyway ? SUCCESS_LOG : "" } satisfies FlywayResult);
             return { exitCode: result.exitCode, containerLogs: result.log, mustRun: inputs.mustRun };
         }
         return {};

@@ -196,6 +196,12 @@ export const providers = {
         return { changed, replace: changed.some((k) => !(type === REMOTE_IMAGE && k === "keepLocally")) };
     },
 
+    /** Whether a change of the inputs `keys` alone forces a replacement (as diff decides from ForceNew). */
+    replacesFor(type: string, keys: string[]): boolean {
+        if (type === CONTAINER) return keys.some((k) => !CONTAINER_IN_PLACE.has(k));
+        return keys.some((k) => !(type === REMOTE_IMAGE && k === "keepLocally"));
+    },
+
     update(type: string, stored: Props, inputs: Props): Props {
         return type === CONTAINER ? containerUpdate(stored, inputs) : { ...stored, ...inputs };
     },
