@@ -24,12 +24,19 @@ export const limitsSchema = z.strictObject({
 });
 export type ContainerLimits = z.infer<typeof limitsSchema>;
 
-/** HTTP paths the platform asks whether an app is alive and ready (Spring Boot's actuator health groups by default). */
+/**
+ * How the platform asks whether an app is alive and ready: HTTP paths (Spring Boot's actuator health groups by
+ * default), how long a start may take, and on Docker the healthcheck command.
+ */
 export const healthSchema = z.strictObject({
     livenessPath: z.string().regex(/^\//).default("/actuator/health/liveness"),
     readinessPath: z.string().regex(/^\//).default("/actuator/health/readiness"),
+    /** How long an app may take to start before failing checks count against it (Docker and Kubernetes). */
+    startupSeconds: z.int().min(10).max(3600).default(300),
+    /** Docker: the healthcheck command run in the app container; default an HTTP GET of readinessPath with wget. */
+    command: z.array(z.string().min(1)).min(1).optional(),
 });
-export type HealthPaths = z.infer<typeof healthSchema>;
+export type HealthChecks = z.infer<typeof healthSchema>;
 
 /** Kubernetes: the service's database (see targets/kubernetes/database.ts). */
 export const databaseSchema = z.strictObject({
@@ -66,11 +73,15 @@ export const serviceArgumentsSchema = z.object({
     /** Limits of the database. */
     databaseLimits: limitsSchema.optional(),
     /** Where the platform asks the apps whether they are alive and ready. */
-    health: healthSchema.default({ livenessPath: "/actuator/health/liveness", readinessPath: "/actuator/health/readiness" }),
+    health: healthSchema.prefault({}),
     /** Kubernetes: the database (CloudNativePG or external). */
     database: databaseSchema.optional(),
     /** Kubernetes: how long the migration Job may run, in seconds (default 900). */
     migrationTimeoutSeconds: z.int().min(30).max(86_400).optional(),
+    /** Docker: replace app containers one at a time, each once the previous one is healthy (default), or all at once. */
+    rollout: z.enum(["rolling", "parallel"]).optional(),
+    /** Docker: a pg_dump before every migration run, keeping the last `keep` dumps. */
+    backup: z.strictObject({ keep: z.int().min(1).max(1000).default(10) }).optional(),
 });
 export type ServiceArguments = z.infer<typeof serviceArgumentsSchema>;
 
@@ -85,7 +96,7 @@ export const EXPECTED_ARGUMENTS: Record<string, string> = {
     databaseLimits: "a map { memoryMb, cpus }, e.g. { memoryMb: 1024, cpus: 2 }",
     memoryMb: "a whole number of megabytes from 6 to 1048576",
     cpus: "a number of CPUs from 0.01 to 1024, e.g. 1.5",
-    health: "a map { livenessPath, readinessPath }, e.g. { livenessPath: /health, readinessPath: /health }",
+    health: "a map { livenessPath, readinessPath, startupSeconds, command }, e.g. { livenessPath: /health, readinessPath: /health }",
     livenessPath: "an HTTP path starting with /, e.g. /actuator/health/liveness",
     readinessPath: "an HTTP path starting with /, e.g. /actuator/health/readiness",
     database: "a map { mode, instances, storage, storageClass, secret }, e.g. { instances: 3, storage: 10Gi }",
@@ -95,6 +106,11 @@ export const EXPECTED_ARGUMENTS: Record<string, string> = {
     storageClass: "the name of a StorageClass",
     secret: "the name of a Secret in the stack's namespace",
     migrationTimeoutSeconds: "a whole number of seconds from 30 to 86400",
+    startupSeconds: "a whole number of seconds from 10 to 3600",
+    command: "a healthcheck command as Docker takes it, e.g. [CMD, wget, -q, -O, /dev/null, http://127.0.0.1:8080/health]",
+    rollout: "rolling or parallel",
+    backup: "a map { keep }, e.g. { keep: 10 }",
+    keep: "a whole number of dumps to keep, from 1 to 1000",
 };
 
 /** Arguments of one service: where it runs, its images, its migrations, and how many app instances. */
@@ -125,12 +141,16 @@ export interface ServiceWithMigrationsArgs {
     limits?: ContainerLimits;
     /** Limits of the database. Default: none. */
     databaseLimits?: ContainerLimits;
-    /** Where the platform asks the apps whether they are alive and ready. Default: Spring Boot's actuator groups. */
-    health?: Partial<HealthPaths>;
+    /** How the platform asks the apps whether they are alive and ready. Default: Spring Boot's actuator groups. */
+    health?: Partial<HealthChecks>;
     /** Kubernetes only: the database. Default: a CloudNativePG Cluster with one instance and 1Gi. */
     database?: Partial<DatabaseOptions>;
     /** Kubernetes only: how long the migration Job may run, in seconds. Default 900. */
     migrationTimeoutSeconds?: number;
+    /** Docker only: `rolling` (default) replaces app containers one at a time, each once the previous is healthy. */
+    rollout?: "rolling" | "parallel";
+    /** Docker only: a pg_dump before every migration run into a volume kept on delete; the last `keep` are kept. */
+    backup?: { keep?: number };
 }
 
 /** The keys an object at the end of `key` takes: a service's arguments, or one of their nested maps. */
@@ -140,6 +160,7 @@ export function nestedKeys(key: PropertyKey | undefined): string[] {
         databaseLimits: limitsSchema.shape,
         health: healthSchema.shape,
         database: databaseSchema.shape,
+        backup: { keep: true },
     };
     return Object.keys(nested[String(key)] ?? serviceArgumentsSchema.shape);
 }

@@ -9,8 +9,11 @@ export type MigrationOutcome =
     | { service: string; status: "applied"; summary: string }
     /** Ran and failed: Flyway's exit code where the platform reports it, and its log (or the platform's error). */
     | { service: string; status: "failed"; exitCode?: number; log: string }
-    /** Not run, because its own database or migration could not be created. */
-    | { service: string; status: "not-run"; reason: string }
+    /**
+     * Not run, because its own database, backup or migration could not be created, or its backup failed; `fix` says
+     * what to do when the provider's own error does not.
+     */
+    | { service: string; status: "not-run"; reason: string; fix?: string }
     /** Not run, because services it waits for (`after`) did not apply. */
     | { service: string; status: "blocked"; blockedBy: Upstream[] };
 
@@ -87,7 +90,7 @@ export function notRunMessage(outcome: NotRun): string {
     const service = outcome.service;
     const [why, fix] =
         outcome.status === "not-run"
-            ? [outcome.reason, "See the provider's error above; the next `pulumi up` tries to create it again."]
+            ? [outcome.reason, outcome.fix ?? "See the provider's error above; the next `pulumi up` tries to create it again."]
             : [
                   `it waits for (after:) ${outcome.blockedBy.map((u) => `${u.service}, and ${u.reason}`).join("; ")}`,
                   `Fix ${outcome.blockedBy.map((u) => u.service).join(" and ")} first; ${service} migrates on the next \`pulumi up\` ` +

@@ -37,6 +37,8 @@ export class ServiceWithMigrations extends pulumi.ComponentResource {
     public readonly migrationOutcome: pulumi.Output<MigrationOutcome>;
     /** Names of the app containers on the target, once the migration applied. */
     public readonly appContainerNames: pulumi.Output<string[]>;
+    /** With pre-migration backups (Docker `backup`): the command that restores a dump. */
+    public readonly restoreCommand?: pulumi.Output<string>;
 
     constructor(name: string, args: ServiceWithMigrationsArgs, opts?: pulumi.ComponentResourceOptions) {
         // Checked before super(): a bad argument must not leave even the component registered.
@@ -50,10 +52,12 @@ export class ServiceWithMigrations extends pulumi.ComponentResource {
         // Derived from the outcome, not from the app resources: a failed service's apps never register, and an
         // output waiting on them would hang the update instead of letting it report the failure.
         this.appContainerNames = deployed.migration.apply((o) => (o.status === "applied" ? deployed.appNames : []));
+        this.restoreCommand = deployed.restoreCommand;
         this.registerOutputs({
             databaseAlias: this.databaseAlias,
             migrationSummary: this.migrationSummary,
             appContainerNames: this.appContainerNames,
+            restoreCommand: this.restoreCommand,
         });
     }
 }

@@ -32,4 +32,6 @@ export interface ServiceDeployment {
     databaseHost: string;
     /** Names of what runs the apps on the platform: Docker containers in replica order, or a Kubernetes Deployment. */
     appNames: string[];
+    /** With pre-migration backups: the command that restores one (a `<dump file>` to fill in). */
+    restoreCommand?: pulumi.Output<string>;
 }

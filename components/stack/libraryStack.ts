@@ -16,6 +16,8 @@ export interface ServiceOutputs {
     databaseAlias: string;
     migration: pulumi.Output<string>;
     appContainers: pulumi.Output<string[]>;
+    /** With pre-migration backups: how to restore one (README, "Restoring a backup"). */
+    restoreBackup?: pulumi.Output<string>;
 }
 
 export interface LibraryStack {
@@ -58,6 +60,7 @@ export function deployLibraryStack(settings: StackSettings, stack: string): Libr
             databaseAlias: component.databaseAlias,
             migration: component.migrationSummary,
             appContainers: component.appContainerNames,
+            ...(component.restoreCommand ? { restoreBackup: component.restoreCommand } : {}),
         };
     }
     return { network: shared.network, namespace: shared.namespace, services };

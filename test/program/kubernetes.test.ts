@@ -278,6 +278,21 @@ describe("Kubernetes validation", () => {
             "library:services.catalog.hostPort: is read on Docker only",
         ],
         [
+            "a Docker rollout mode",
+            (raw: RawStack) => (raw.services.catalog.rollout = "parallel"),
+            "library:services.catalog.rollout: is read on Docker only; on Kubernetes the Deployment always rolls",
+        ],
+        [
+            "a Docker pre-migration backup",
+            (raw: RawStack) => (raw.services.catalog.backup = { keep: 3 }),
+            "library:services.catalog.backup: is read on Docker only; on Kubernetes back up with CloudNativePG's own backups",
+        ],
+        [
+            "a Docker healthcheck command",
+            (raw: RawStack) => (raw.services.catalog.health = { command: ["CMD", "true"] }),
+            "library:services.catalog.health.command: is read on Docker only",
+        ],
+        [
             "an external database without its Secret",
             (raw: RawStack) => (raw.services.catalog.database = { mode: "external" }),
             "library:services.catalog.database.secret: is required with mode external",

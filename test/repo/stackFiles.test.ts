@@ -54,7 +54,8 @@ describe("the production-like stack", () => {
         const settings = settingsOf("prod");
         const images = [settings.postgresImage, settings.flywayImage, ...settings.services.map((s) => s.image)];
         for (const image of images) {
-            expect(image).toMatch(/(:v?\d+\.\d+(\.\d+)?$)|(@sha256:[0-9a-f]{64}$)/);
+            // A version, with at most a variant after it (1.28.0-alpine); or a digest.
+            expect(image).toMatch(/(:v?\d+\.\d+(\.\d+)?(-[a-z][a-z0-9.]*)?$)|(@sha256:[0-9a-f]{64}$)/);
         }
     });
 
@@ -62,7 +63,8 @@ describe("the production-like stack", () => {
         const settings = settingsOf("prod");
         expect(settings.services.map((s) => s.databaseHostPort)).toEqual(settings.services.map(() => undefined));
         const { registrations } = await evaluate(() => deployLibraryStack(settings, "prod"), { stack: "prod" });
-        const longRunning = registrations.filter((r) => r.type === CONTAINER && !r.name.endsWith("-flyway"));
+        // One-shot containers (Flyway, the backup) exit within the deploy.
+        const longRunning = registrations.filter((r) => r.type === CONTAINER && !r.inputs.attach);
         expect(longRunning.length).toBeGreaterThan(0);
         for (const container of longRunning) {
             expect({ name: container.name, memory: container.inputs.memory > 0, cpus: Number(container.inputs.cpus) > 0 }).toEqual({
@@ -72,5 +74,15 @@ describe("the production-like stack", () => {
             });
         }
         expect(registrations.filter((r) => r.name.endsWith("-db")).every((r) => r.inputs.ports.length === 0)).toBe(true);
+    });
+
+    it("rolls its apps and backs up every database before each migration run", () => {
+        for (const service of settingsOf("prod").services) {
+            expect({ name: service.name, rollout: service.rollout ?? "rolling", backup: service.backup !== undefined }).toEqual({
+                name: service.name,
+                rollout: "rolling",
+                backup: true,
+            });
+        }
     });
 });

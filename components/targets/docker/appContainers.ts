@@ -1,15 +1,25 @@
 /**
- * A service's app containers on Docker, all created together once the migration gate opens. Each replica's inputs
- * depend only on its own index, so scaling from 3 to 5 adds replicas 4 and 5 and leaves 1 to 3 alone, and scaling down
- * removes the highest. All replicas share the service's name as a network alias: other containers reach them
- * round-robin at http://<service>:<port>.
+ * A service's app containers on Docker, created once the migration gate opens. Each replica's inputs depend only on
+ * its own index, so scaling from 3 to 5 adds replicas 4 and 5 and leaves 1 to 3 alone, and scaling down removes the
+ * highest. All replicas share the service's name as a network alias: other containers reach them round-robin at
+ * http://<service>:<port>.
+ *
+ * A replica's create finishes only once its healthcheck passes (`wait`). With `rollout: rolling` each replica also
+ * waits for the one before it (`dependsOn`), so a change that replaces them all replaces one at a time: the engine
+ * sends replica i's registration only once replica i-1's has returned, i.e. once the new i-1 is healthy, and a pure
+ * `dependsOn` edge never pulls a dependant into its dependency's delete-before-replace (pulumi/pulumi
+ * pkg/resource/deploy/step_generator.go, calculateDependentReplacements; the Node SDK awaits each dependency's URN,
+ * runtime/dependsOn.ts). At most one replica is down at any moment. A replica that never becomes healthy fails the
+ * update there and the rest keep the old version.
  */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { ContainerLimits } from "../../service/arguments";
+import type { ContainerLimits, HealthChecks } from "../../service/arguments";
 import { replicaName } from "../../service/names";
 import { containerLimitArgs } from "./containerLimits";
-import { dockerEnvs, REPLACE_WHEN_NOT_INITIALIZED } from "./dockerSpelling";
+import { dockerEnvs, goDuration, REPLACE_WHEN_NOT_INITIALIZED } from "./dockerSpelling";
+
+export type Rollout = "rolling" | "parallel";
 
 export interface AppContainersArgs {
     name: string;
@@ -24,6 +34,8 @@ export interface AppContainersArgs {
     environment: Record<string, pulumi.Input<string>>;
     labels: docker.types.input.ContainerLabel[];
     limits?: ContainerLimits;
+    health: HealthChecks;
+    rollout: Rollout;
     /** Resolves only once the service's migration applied; see exitCodeGate.ts. */
     dependsOn: pulumi.Input<pulumi.Input<pulumi.Resource>[]>;
 }
@@ -35,11 +47,44 @@ export interface AppContainersArgs {
  */
 export const APP_STOP_GRACE_SECONDS = 30;
 
+/** Seconds between checks, and how long one may take. Docker marks a container healthy at its first passing check. */
+const CHECK_INTERVAL_SECONDS = 3;
+const CHECK_TIMEOUT_SECONDS = 3;
+
+/** Seconds the provider keeps waiting beyond the start period: a few more checks once failures count. */
+const WAIT_MARGIN_SECONDS = 30;
+
+/** The command Docker runs to ask an app whether it is ready: its readiness path, over HTTP, from inside. */
+export function healthCommand(port: number, health: HealthChecks): string[] {
+    // wget, not curl: busybox (alpine-based images) and the Debian/Ubuntu JRE images have it.
+    return health.command ?? ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${port}${health.readinessPath}`];
+}
+
+/**
+ * The healthcheck, durations spelled as the provider reads them back (see goDuration). No `startInterval`: a daemon
+ * older than API 1.44 drops it, the provider then reads back "0s", and the difference would replace the replicas
+ * on every update (see below).
+ */
+export function appHealthcheck(port: number, health: HealthChecks): docker.types.input.ContainerHealthcheck {
+    return {
+        tests: healthCommand(port, health),
+        interval: goDuration(CHECK_INTERVAL_SECONDS),
+        timeout: goDuration(CHECK_TIMEOUT_SECONDS),
+        retries: 3,
+        startPeriod: goDuration(health.startupSeconds),
+    };
+}
+
 export function createAppContainers(args: AppContainersArgs, parent: pulumi.Resource): docker.Container[] {
     const envs = dockerEnvs(args.environment);
-    return Array.from({ length: args.replicas }, (_, index) => {
-        const i = index + 1;
-        return new docker.Container(
+    const healthcheck = appHealthcheck(args.port, args.health);
+    const replicas: docker.Container[] = [];
+    // Rolling: what the next replica waits for, first the gate, then the replica before it. Chained from the gate, so
+    // that it rejects as soon as the gate or any earlier replica failed, rather than wait on a replica that never
+    // registered (whose outputs never settle: the update would hang).
+    let ready = pulumi.output(args.dependsOn) as pulumi.Output<pulumi.Resource[]>;
+    for (let i = 1; i <= args.replicas; i++) {
+        const replica = new docker.Container(
             replicaName(args.name, i),
             {
                 name: replicaName(args.dockerName, i),
@@ -47,15 +92,30 @@ export function createAppContainers(args: AppContainersArgs, parent: pulumi.Reso
                 envs,
                 networksAdvanced: [{ name: args.network, aliases: [args.name] }],
                 ports:
-                    args.hostPort === undefined ? [] : [{ internal: args.port, external: args.hostPort + index, ip: args.publishAddress }],
+                    args.hostPort === undefined ? [] : [{ internal: args.port, external: args.hostPort + i - 1, ip: args.publishAddress }],
+                healthcheck,
+                // The create returns once the container is healthy, and fails if it is not within the start
+                // period and a few checks more (the provider polls once a second: resource_docker_container_funcs.go).
+                wait: true,
+                waitTimeout: args.health.startupSeconds + WAIT_MARGIN_SECONDS,
                 restart: "unless-stopped",
                 destroyGraceSeconds: APP_STOP_GRACE_SECONDS,
                 labels: [...args.labels, { label: "library.replica", value: String(i) }],
                 ...containerLimitArgs(args.limits),
             },
-            // The name (and a host port, if any) belongs to one container at a time, so a replacement removes the
-            // old replica first.
-            { parent, dependsOn: args.dependsOn, deleteBeforeReplace: true, ...REPLACE_WHEN_NOT_INITIALIZED },
+            {
+                parent,
+                dependsOn: args.rollout === "rolling" ? ready : args.dependsOn,
+                // The name (and a host port, if any) belongs to one container at a time, so a replacement removes
+                // the old replica first.
+                deleteBeforeReplace: true,
+                // The provider applies a healthcheck change in place to its state only, never to the container
+                // (healthcheck is not in its update's list), so a changed check replaces the replica instead.
+                replaceOnChanges: [...REPLACE_WHEN_NOT_INITIALIZED.replaceOnChanges, "healthcheck"],
+            },
         );
-    });
+        ready = ready.apply(() => replica.urn).apply((): pulumi.Resource[] => [replica]);
+        replicas.push(replica);
+    }
+    return replicas;
 }

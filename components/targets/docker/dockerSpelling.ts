@@ -82,3 +82,11 @@ export function dockerEnvs(environment: Record<string, pulumi.Input<string>>): p
  * update replace it instead (applyReplaceOnChanges).
  */
 export const REPLACE_WHEN_NOT_INITIALIZED = { replaceOnChanges: ["#initerror"] };
+
+/**
+ * Inputs of a one-shot container (Flyway, the backup): `attach` makes the create wait for the exit and read the exit
+ * code, `logs` keeps the output for an error message, `mustRun: false` keeps a refresh or a later update from starting
+ * the exited container again. Not `rm`: with attach the daemon would remove the container before the provider reads
+ * its exit code (resource_docker_container_funcs.go).
+ */
+export const ONE_SHOT = { attach: true, logs: true, mustRun: false } as const;

@@ -1,6 +1,7 @@
 /**
  * The Docker target: a service on one Docker host. Its database is a PostgreSQL container on a retained volume, its
- * migration a one-shot Flyway container, its apps fixed-name containers that wait for Flyway's exit code 0.
+ * migration a one-shot Flyway container (after a one-shot backup, when `backup` is set), its apps fixed-name
+ * containers that wait for Flyway's exit code 0 and roll one at a time.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { jdbcUrl } from "../../service/appEnvironment";
@@ -14,6 +15,7 @@ import { cpusProblem } from "./dockerSpelling";
 import { exitCodeOutcome, warnInPreview, whenMigrationApplied } from "./exitCodeGate";
 import { createFlywayContainer } from "./flywayContainer";
 import { createPostgresContainer } from "./postgresContainer";
+import { preMigrationBackup } from "./preMigrationBackup";
 
 export interface DockerTargetArgs {
     /** Name of the Docker network every container of the service joins (e.g. a docker.Network's `name`). */
@@ -88,8 +90,19 @@ export class DockerTarget implements ServiceTarget {
         );
         // Derived from values that always settle, never from a resource that may not register: an Output waiting on
         // one would never resolve, and the update would hang.
-        const notRun = notRunBecause(name, plan.upstreams, createProblem(database, "its database container could not be created"));
         const notRunError = notRunErrors(parent);
+        const dbNotRun = notRunBecause(name, plan.upstreams, createProblem(database, "its database container could not be created"));
+        const backup = args.backup
+            ? preMigrationBackup(
+                  plan,
+                  args.backup.keep,
+                  { dockerName, network, databaseHost, jdbcUrl: url, database, labels: labels("backup") },
+                  dbNotRun,
+                  notRunError,
+                  parent,
+              )
+            : undefined;
+        const notRun = backup?.notRun ?? dbNotRun;
         const flyway = createFlywayContainer(
             {
                 name,
@@ -99,7 +112,7 @@ export class DockerTarget implements ServiceTarget {
                 environment: plan.flywayEnvironment(url, { password: plan.ownerPassword, appPassword: plan.appPassword }),
                 files: plan.flywayFiles,
                 labels: labels("migration"),
-                dependsOn: whenMayMigrate(notRun, [database], notRunError),
+                dependsOn: whenMayMigrate(notRun, backup?.flywayWaitsFor ?? [database], notRunError),
             },
             parent,
         );
@@ -120,10 +133,17 @@ export class DockerTarget implements ServiceTarget {
                 environment: plan.appEnvironment(url, plan.appPassword),
                 labels: labels("app"),
                 limits: args.limits,
+                health: args.health,
+                rollout: args.rollout ?? "rolling",
                 dependsOn: whenMigrationApplied(migration, flyway, dependants, notRunError),
             },
             parent,
         );
-        return { migration, databaseHost, appNames: Array.from({ length: args.replicas }, (_, i) => replicaName(dockerName, i + 1)) };
+        return {
+            migration,
+            databaseHost,
+            appNames: Array.from({ length: args.replicas }, (_, i) => replicaName(dockerName, i + 1)),
+            restoreCommand: backup?.restoreCommand,
+        };
     }
 }

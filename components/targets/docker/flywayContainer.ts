@@ -1,13 +1,12 @@
 /**
- * The one-shot Flyway run on Docker. `attach` makes creation wait for the container to exit; `mustRun: false` keeps a
- * later refresh or up from "restarting" the exited container; `logs` keeps Flyway's output for the gate's error
- * message. The container is only recreated when its inputs change, i.e. when migrations, images or credentials
+ * The one-shot Flyway run on Docker (see ONE_SHOT: its create finishes at Flyway's exit, with the exit code and the
+ * log for the gate). The container is only recreated when its inputs change, i.e. when migrations, images or credentials
  * change, so Flyway runs once per change rather than on every `pulumi up`.
  */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { FLYWAY_SQL_DIR } from "../../flyway/config";
-import { dockerEnvs, REPLACE_WHEN_NOT_INITIALIZED } from "./dockerSpelling";
+import { dockerEnvs, ONE_SHOT, REPLACE_WHEN_NOT_INITIALIZED } from "./dockerSpelling";
 
 export interface FlywayContainerArgs {
     name: string;
@@ -33,10 +32,7 @@ export function createFlywayContainer(args: FlywayContainerArgs, parent: pulumi.
             envs: dockerEnvs(args.environment),
             uploads: args.files.map((file) => ({ file: `${FLYWAY_SQL_DIR}/${file.name}`, content: file.content })),
             networksAdvanced: [{ name: args.network }],
-            attach: true,
-            logs: true,
-            mustRun: false,
-            // Not `rm`: with attach the daemon would remove the container before the provider reads its exit code.
+            ...ONE_SHOT,
             labels: args.labels,
         },
         { parent, dependsOn: args.dependsOn, deleteBeforeReplace: true, ...REPLACE_WHEN_NOT_INITIALIZED },

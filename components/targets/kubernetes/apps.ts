@@ -22,6 +22,8 @@ export interface AppArgs {
     dependsOn: pulumi.Input<pulumi.Input<pulumi.Resource>[]>;
 }
 
+const STARTUP_PROBE_PERIOD_SECONDS = 5;
+
 export function createApps(plan: ServicePlan, args: AppArgs, parent: pulumi.Resource): k8s.apps.v1.Deployment {
     const names = objectNames(plan.name);
     const { port, replicas, health } = plan.args;
@@ -47,8 +49,12 @@ export function createApps(plan: ServicePlan, args: AppArgs, parent: pulumi.Reso
                                     plan.appEnvironment(args.database.jdbcUrl, new SecretKey(names.appSecret, "password")),
                                     args.database.env,
                                 ),
-                                // A JVM starts slowly: the startup probe holds the others off for up to 5 minutes.
-                                startupProbe: { ...http(health.livenessPath), periodSeconds: 5, failureThreshold: 60 },
+                                // A JVM starts slowly: the startup probe holds the others off for startupSeconds.
+                                startupProbe: {
+                                    ...http(health.livenessPath),
+                                    periodSeconds: STARTUP_PROBE_PERIOD_SECONDS,
+                                    failureThreshold: Math.ceil(health.startupSeconds / STARTUP_PROBE_PERIOD_SECONDS),
+                                },
                                 readinessProbe: { ...http(health.readinessPath), periodSeconds: 5, failureThreshold: 3 },
                                 livenessProbe: { ...http(health.livenessPath), periodSeconds: 10, failureThreshold: 3 },
                                 resources: resources(plan.args.limits),

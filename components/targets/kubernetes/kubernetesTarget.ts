@@ -42,6 +42,14 @@ export function kubernetesArgumentProblems(args: ServiceArguments, migrations: M
             });
         }
     }
+    const dockerOnly: [string, unknown, string][] = [
+        ["rollout", args.rollout, "the Deployment always rolls, one new pod at a time (maxUnavailable 0)"],
+        ["backup", args.backup, "back up with CloudNativePG's own backups (a `backup` section on the Cluster)"],
+        ["health.command", args.health.command, "the probes ask livenessPath and readinessPath over HTTP"],
+    ];
+    for (const [key, value, instead] of dockerOnly) {
+        if (value !== undefined) problems.push({ key, message: `is read on Docker only; on Kubernetes ${instead}. Remove it` });
+    }
     const database = { ...DEFAULT_DATABASE, ...args.database };
     if (database.mode === "external" && database.secret === undefined) {
         problems.push({

@@ -1,0 +1,62 @@
+/**
+ * The one-shot backup container on Docker: once the database is healthy and before Flyway runs, it dumps the database
+ * into the service's backups volume (see backupScript.ts). Like the Flyway container it is attached, so its create
+ * finishes at its exit, and only its inputs changing recreates it: its `BACKUP_TAG` changes whenever the migration set
+ * or Flyway's settings do, so it runs exactly when Flyway is about to run new migrations.
+ */
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { BACKUP_MOUNT, BACKUP_SCRIPT, BACKUP_SCRIPT_PATH } from "./backupScript";
+import { dockerEnvs, ONE_SHOT, REPLACE_WHEN_NOT_INITIALIZED } from "./dockerSpelling";
+
+export interface BackupContainerArgs {
+    name: string;
+    dockerName: string;
+    /** The service's PostgreSQL image: its pg_dump matches the server. */
+    image: pulumi.Input<string>;
+    network: pulumi.Input<string>;
+    /** The database's alias on the network. */
+    host: string;
+    database: string;
+    owner: string;
+    ownerPassword: pulumi.Input<string>;
+    /** What the dumps' names say they precede (migrationSetTag). */
+    tag: pulumi.Input<string>;
+    keep: number;
+    labels: docker.types.input.ContainerLabel[];
+    /** The database, once it is healthy and the service may migrate. */
+    dependsOn: pulumi.Input<pulumi.Input<pulumi.Resource>[]>;
+}
+
+/** The name of a service's backups volume on the Docker host. */
+export function backupVolumeName(dockerName: string): string {
+    return `${dockerName}-backups`;
+}
+
+export function createBackupContainer(args: BackupContainerArgs, parent: pulumi.Resource): docker.Container {
+    // Kept on delete, like the data volume: dumps outlive the stack, the service and a `pulumi destroy`.
+    const volume = new docker.Volume(`${args.name}-backups`, { name: backupVolumeName(args.dockerName) }, { parent, retainOnDelete: true });
+    return new docker.Container(
+        `${args.name}-backup`,
+        {
+            name: `${args.dockerName}-backup`,
+            image: args.image,
+            entrypoints: [BACKUP_SCRIPT_PATH],
+            uploads: [{ file: BACKUP_SCRIPT_PATH, content: BACKUP_SCRIPT, executable: true }],
+            envs: dockerEnvs({
+                PGHOST: args.host,
+                PGDATABASE: args.database,
+                PGUSER: args.owner,
+                PGPASSWORD: args.ownerPassword,
+                BACKUP_SERVICE: args.name,
+                BACKUP_TAG: args.tag,
+                BACKUP_KEEP: String(args.keep),
+            }),
+            volumes: [{ volumeName: volume.name, containerPath: BACKUP_MOUNT }],
+            networksAdvanced: [{ name: args.network }],
+            ...ONE_SHOT,
+            labels: args.labels,
+        },
+        { parent, dependsOn: args.dependsOn, deleteBeforeReplace: true, ...REPLACE_WHEN_NOT_INITIALIZED },
+    );
+}

@@ -1,0 +1,79 @@
+/**
+ * The pre-migration backup of a Docker service, wired into its chain: the backup container waits for the database
+ * (and whatever the migration waits for), Flyway waits for the backup's exit code 0, and the operator gets the
+ * command that restores a dump.
+ */
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { NotRun, whenMayMigrate } from "../../service/outcome";
+import type { ServicePlan } from "../../service/plan";
+import { backupVolumeName, createBackupContainer } from "./backupContainer";
+import { notRunAfterBackup } from "./backupGate";
+import { migrationSetTag, restoreCommand } from "./backupScript";
+
+export interface BackupSite {
+    dockerName: string;
+    network: pulumi.Input<string>;
+    databaseHost: string;
+    /** The JDBC URL Flyway is given: part of what the dumps' tag covers. */
+    jdbcUrl: string;
+    database: docker.Container;
+    labels: docker.types.input.ContainerLabel[];
+}
+
+export interface PreMigrationBackup {
+    /** What Flyway waits for: the backup container. */
+    flywayWaitsFor: pulumi.Resource[];
+    /** Why the service must not migrate, now counting a failed backup; never rejects. */
+    notRun: pulumi.Output<NotRun | undefined>;
+    restoreCommand: pulumi.Output<string>;
+}
+
+export function preMigrationBackup(
+    plan: ServicePlan,
+    keep: number,
+    site: BackupSite,
+    notRun: pulumi.Output<NotRun | undefined>,
+    notRunError: (outcome: NotRun) => Error,
+    parent: pulumi.Resource,
+): PreMigrationBackup {
+    const volume = backupVolumeName(site.dockerName);
+    const backup = createBackupContainer(
+        {
+            name: plan.name,
+            dockerName: site.dockerName,
+            image: plan.postgresImage,
+            network: site.network,
+            host: site.databaseHost,
+            database: plan.names.database,
+            owner: plan.names.owner,
+            ownerPassword: plan.ownerPassword,
+            // Everything Flyway is given but the passwords: the backup reruns whenever Flyway would run new migrations
+            // (an app password rotation alone reruns Flyway without a backup; it migrates nothing).
+            tag: pulumi.output(plan.flywayImage).apply((image) =>
+                migrationSetTag(plan.migrations, {
+                    image,
+                    files: plan.flywayFiles,
+                    environment: plan.flywayEnvironment(site.jdbcUrl, { password: "", appPassword: "" }),
+                }),
+            ),
+            keep,
+            labels: site.labels,
+            dependsOn: whenMayMigrate(notRun, [site.database], notRunError),
+        },
+        parent,
+    );
+    return {
+        flywayWaitsFor: [backup],
+        notRun: notRunAfterBackup(plan.name, notRun, backup, volume),
+        restoreCommand: pulumi.output(plan.postgresImage).apply((postgresImage) =>
+            restoreCommand({
+                volume,
+                postgresImage,
+                container: `${site.dockerName}-db`,
+                owner: plan.names.owner,
+                database: plan.names.database,
+            }),
+        ),
+    };
+}

@@ -1,0 +1,156 @@
+/**
+ * Rollouts of app containers on Docker, under the engine model: the order in which a change replaces the replicas of
+ * a service, how many of them serve meanwhile, and what scaling and a replica that never becomes healthy do.
+ *
+ * "Serving" counts the service's replicas that exist and passed their healthcheck: a replica's create finishes only
+ * once it is healthy (`wait`), so `created` is the moment it serves and `deleted` the moment it stops.
+ */
+import { FakeEngine } from "../../tools/lib/engineModel/engine";
+import { CONTAINER } from "../../tools/lib/engineModel/providers";
+import { evaluate, named } from "../support/evaluate";
+import { changes, deployStack, fixtureConfig, RawStack } from "../support/fixtureStack";
+
+/** Simulated time from a replica's create to its first passing healthcheck. */
+const START_MS = 15;
+const createTime = (type: string, name: string) => (type === CONTAINER && /-app-\d+$/.test(name) ? START_MS : 0);
+
+/** Deploys `before`, then updates to `after`; the second run's result and the engine. */
+async function update(before: RawStack, after: RawStack, options: { failCreate?: Record<string, string> } = {}) {
+    const engine = new FakeEngine();
+    expect((await evaluate(deployStack(before), { engine, createTime })).errors).toEqual([]);
+    const run = await evaluate(deployStack(after), { engine, createTime, ...options });
+    return { engine, run };
+}
+
+/** The fewest of `service`'s replicas serving at any moment of `events`, starting from `replicas`. */
+function fewestServing(events: string[], service: string, replicas: number): number {
+    const replica = new RegExp(`^(deleted|created) ${service}-app-\\d+$`);
+    let serving = replicas;
+    let fewest = replicas;
+    for (const event of events.filter((e) => replica.test(e))) {
+        serving += event.startsWith("created") ? 1 : -1;
+        fewest = Math.min(fewest, serving);
+    }
+    return fewest;
+}
+
+const replicaEvents = (events: string[], service: string) => events.filter((e) => new RegExp(`^(deleted|created) ${service}-app-`).test(e));
+
+/** A rolling replacement of catalog's three replicas: each old one goes only once the one before is back. */
+const ONE_AT_A_TIME = [1, 2, 3].flatMap((i) => [`deleted catalog-app-${i}`, `created catalog-app-${i}`]);
+
+function withCatalog(change: (catalog: Record<string, any>) => void): RawStack {
+    const raw = fixtureConfig();
+    change(raw.services.catalog);
+    return raw;
+}
+
+describe("an image change on a service with three replicas", () => {
+    it("rolls (the default): one replica at a time, each replaced once the one before is healthy again", async () => {
+        const { run } = await update(
+            fixtureConfig(),
+            withCatalog((c) => (c.image = "traefik/whoami:v1.11.1")),
+        );
+        expect(run.errors).toEqual([]);
+        expect(replicaEvents(run.events, "catalog")).toEqual(ONE_AT_A_TIME);
+        expect(fewestServing(run.events, "catalog", 3)).toBe(2);
+    });
+
+    it("with rollout: parallel, replaces them all at once: for a moment none serves", async () => {
+        const parallel = (c: Record<string, any>) => (c.rollout = "parallel");
+        const { run } = await update(
+            withCatalog(parallel),
+            withCatalog((c) => {
+                parallel(c);
+                c.image = "traefik/whoami:v1.11.1";
+            }),
+        );
+        expect(run.errors).toEqual([]);
+        expect(fewestServing(run.events, "catalog", 3)).toBe(0);
+    });
+
+    it("stops at a replica that never becomes healthy: the others keep the old image and serve", async () => {
+        const unhealthy = "container did not become healthy within the 330 s wait timeout";
+        const { engine, run } = await update(
+            fixtureConfig(),
+            withCatalog((c) => (c.image = "traefik/whoami:v1.11.1")),
+            { failCreate: { "catalog-app-1": unhealthy } },
+        );
+        expect(run.errors.map((e) => e.message)).toEqual([expect.stringContaining(unhealthy)]);
+        expect(run.events.filter((e) => /catalog-app-/.test(e) && !e.startsWith("registered"))).toEqual([
+            "deleted catalog-app-1",
+            "failed catalog-app-1",
+        ]);
+        expect(run.steps["catalog-app-2"]).toBeUndefined();
+        expect(run.steps["catalog-app-3"]).toBeUndefined();
+        expect(engine.resourceNames()).toEqual(expect.arrayContaining(["catalog-app-2", "catalog-app-3"]));
+
+        // Fixed (here: the next create passes), the next update replaces the failed replica and rolls on.
+        const next = await evaluate(deployStack(withCatalog((c) => (c.image = "traefik/whoami:v1.11.1"))), { engine, createTime });
+        expect(next.errors).toEqual([]);
+        expect(replicaEvents(next.events, "catalog")).toEqual(ONE_AT_A_TIME);
+    });
+});
+
+describe("scaling a rolling service", () => {
+    it("up from 3 to 5 creates replicas 4 and 5 and leaves 1 to 3 as they are", async () => {
+        const { run } = await update(
+            fixtureConfig(),
+            withCatalog((c) => (c.replicas = 5)),
+        );
+        expect(run.errors).toEqual([]);
+        expect(changes(run.steps)).toEqual({ "catalog-app-4": "create", "catalog-app-5": "create" });
+        expect(replicaEvents(run.events, "catalog")).toEqual(["created catalog-app-4", "created catalog-app-5"]);
+    });
+
+    it("down from 3 to 1 removes replicas 3 and 2 and leaves replica 1 as it is", async () => {
+        const { run } = await update(
+            fixtureConfig(),
+            withCatalog((c) => (c.replicas = 1)),
+        );
+        expect(run.errors).toEqual([]);
+        expect(changes(run.steps)).toEqual({ "catalog-app-2": "delete", "catalog-app-3": "delete" });
+    });
+});
+
+describe("the app healthcheck", () => {
+    it("asks Spring Boot's readiness group by default, and the create waits for it", async () => {
+        const raw = withCatalog((c) => delete c.health);
+        const { registrations } = await evaluate(deployStack(raw));
+        const replica = named(registrations, "catalog-app-2");
+        expect(replica.inputs).toMatchObject({
+            healthcheck: {
+                tests: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/actuator/health/readiness"],
+                interval: "3s",
+                timeout: "3s",
+                retries: 3,
+                startPeriod: "5m0s",
+            },
+            wait: true,
+            waitTimeout: 330,
+        });
+        // Replica 2 waits for replica 1 (which waits for the migration); replica 1 waits only for the migration.
+        expect(replica.dependencies).toContain(named(registrations, "catalog-app-1").urn);
+        expect(named(registrations, "catalog-app-1").dependencies).toContain(named(registrations, "catalog-flyway").urn);
+        expect(named(registrations, "catalog-app-1").dependencies.some((u) => /catalog-app-/.test(u))).toBe(false);
+    });
+
+    it("takes a command and a start time of the stack's own", async () => {
+        const raw = withCatalog((c) => (c.health = { readinessPath: "/ready", startupSeconds: 90, command: ["CMD", "/bin/healthy"] }));
+        const { registrations } = await evaluate(deployStack(raw));
+        expect(named(registrations, "catalog-app-1").inputs).toMatchObject({
+            healthcheck: { tests: ["CMD", "/bin/healthy"], startPeriod: "1m30s" },
+            waitTimeout: 120,
+        });
+    });
+
+    it("a changed check replaces the replicas (the provider would change only its state, not the containers)", async () => {
+        const engine = new FakeEngine();
+        await evaluate(deployStack(), { engine });
+        const preview = await evaluate(deployStack(withCatalog((c) => (c.health = { readinessPath: "/ready" }))), {
+            engine,
+            preview: true,
+        });
+        expect(changes(preview.steps)).toEqual({ "catalog-app-1": "replace", "catalog-app-2": "replace", "catalog-app-3": "replace" });
+    });
+});
