@@ -12,6 +12,9 @@
  * (c) Stack traces: the same program with the SDK's per-promise stack traces (its default) and without them while the
  *     stack registers its resources (what index.ts does, components/stack/shortStackTraces.ts), under tsx and under
  *     ts-node as the Pulumi CLI runs a TypeScript program.
+ * (d) Rollouts on Docker: the first deploy and an app image change of one service with 3 replicas, rolling and
+ *     parallel, with and without the pre-migration backup: how long until the last replica is healthy, and the fewest
+ *     replicas serving meanwhile.
  */
 import { fork } from "child_process";
 import * as fs from "fs";
@@ -21,15 +24,18 @@ import { validateStack } from "../components/config/validateStack";
 import { loadSqlParser } from "../components/flyway/sqlStatements";
 import { deployLibraryStack } from "../components/stack/libraryStack";
 import { withoutPromiseStackTraces } from "../components/stack/shortStackTraces";
+import { syntheticStack } from "./lib/benchStack";
 import { FakeEngine, waitForRPCs } from "./lib/engineModel/engine";
 import { CONTAINER } from "./lib/engineModel/providers";
-import { NAMESPACE, PROJECT_DIR } from "./lib/repository";
+import { NAMESPACE } from "./lib/repository";
 
 // Roughly what these take on a laptop: a postgres container on a fresh volume runs initdb before its healthcheck
-// passes; Flyway starts a JVM before it migrates; an app container is "created" once started (Spring boots after).
-const CREATE_MS = { db: 3000, flyway: 2000, app: 500 };
-const CHAIN_MS = CREATE_MS.db + CREATE_MS.flyway + CREATE_MS.app;
+// passes; the backup starts a container and dumps a small database; Flyway starts a JVM before it migrates; an app
+// container is created once its healthcheck passes (a small Spring Boot service; a large one takes 10-30 s).
 const REPLICAS = 3;
+const CREATE_MS = { db: 3000, backup: 1000, flyway: 2000, app: 2000 };
+// One service's chain with the default rollout (rolling): database, Flyway, then the replicas one after another.
+const CHAIN_MS = CREATE_MS.db + CREATE_MS.flyway + REPLICAS * CREATE_MS.app;
 
 interface Options {
     count: number;
@@ -37,6 +43,10 @@ interface Options {
     simulate: boolean;
     /** Keep the SDK's per-promise stack traces (section c's baseline). */
     fullTraces: boolean;
+    /** Section d: how the services roll, whether they back up, and whether to measure an app image change. */
+    rollout?: "rolling" | "parallel";
+    backup?: boolean;
+    imageChange?: boolean;
 }
 
 interface Measurement {
@@ -45,39 +55,48 @@ interface Measurement {
     lastAppMs: number;
     resources: number;
     peakRssMb: number;
-}
-
-/** A project folder with `count` services, each with the catalog's migrations, and its raw config. */
-function syntheticStack(count: number): { dir: string; raw: Record<string, unknown> } {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "library-bench-"));
-    const source = path.join(PROJECT_DIR, "migrations", "catalog");
-    const services: Record<string, unknown> = {};
-    for (let i = 1; i <= count; i++) {
-        const name = `svc-${i}`;
-        fs.cpSync(source, path.join(dir, "migrations", name), { recursive: true });
-        services[name] = { image: "ghcr.io/acme/app:1.0.0", replicas: REPLICAS };
-    }
-    return { dir, raw: { services } };
+    /** The fewest replicas of a service that were serving at any moment (section d). */
+    fewestServing: number;
 }
 
 function createTime(type: string, name: string): number {
     if (type !== CONTAINER) return 0;
     if (name.endsWith("-db")) return CREATE_MS.db;
     if (name.endsWith("-flyway")) return CREATE_MS.flyway;
+    if (name.endsWith("-backup")) return CREATE_MS.backup;
     return CREATE_MS.app;
 }
 
 /** Child mode: runs the program once as index.ts would and reports when every registration has settled. */
 async function measureHere(options: Options): Promise<Measurement> {
     await loadSqlParser();
-    const { dir, raw } = syntheticStack(options.count);
+    const { dir, raw } = syntheticStack(options.count, { replicas: REPLICAS, ...options });
+    const engine = new FakeEngine();
+    if (options.imageChange) {
+        // Deployed first, untimed; the measured run then changes every service's app image.
+        await runOnce(engine, dir, raw, { ...options, simulate: false });
+        for (const service of Object.values(raw.services as Record<string, { image: string }>)) service.image = "ghcr.io/acme/app:1.0.1";
+    }
+    const measured = await runOnce(engine, dir, raw, options);
+    fs.rmSync(dir, { recursive: true, force: true });
+    return measured;
+}
+
+async function runOnce(engine: FakeEngine, dir: string, raw: Record<string, any>, options: Options): Promise<Measurement> {
     let lastAppAt = 0;
+    const serving = new Map<string, number>();
+    let fewestServing = options.imageChange ? REPLICAS : 0;
     const started = performance.now();
-    const { result: run, finish } = await new FakeEngine().install(NAMESPACE, {
+    const { result: run, finish } = await engine.install(NAMESPACE, {
         stack: "bench",
         createTime: options.simulate ? createTime : undefined,
         onEvent: (event) => {
-            if (/^created .*-app-\d+$/.test(event)) lastAppAt = performance.now();
+            const replica = /^(created|deleted) (.*)-app-\d+$/.exec(event);
+            if (!replica) return;
+            if (replica[1] === "created") lastAppAt = performance.now();
+            const now = (serving.get(replica[2]) ?? (options.imageChange ? REPLICAS : 0)) + (replica[1] === "created" ? 1 : -1);
+            serving.set(replica[2], now);
+            if (replica[1] === "deleted") fewestServing = Math.min(fewestServing, now);
         },
     });
     const program = () => deployLibraryStack(validateStack(raw, dir, NAMESPACE), "bench");
@@ -87,13 +106,13 @@ async function measureHere(options: Options): Promise<Measurement> {
     await waitForRPCs();
     finish(false);
     const elapsedMs = performance.now() - started;
-    fs.rmSync(dir, { recursive: true, force: true });
     return {
         elapsedMs,
         evaluatedMs,
         lastAppMs: lastAppAt - started,
         resources: run.registrations.length,
         peakRssMb: process.resourceUsage().maxRSS / 1024,
+        fewestServing,
     };
 }
 
@@ -116,8 +135,8 @@ async function main(): Promise<void> {
     console.log(`Machine: ${os.cpus().length} x ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`);
 
     console.log(
-        `(a) Critical path, simulated creates: database ${CREATE_MS.db} ms, Flyway ${CREATE_MS.flyway} ms, app ${CREATE_MS.app} ms ` +
-            `(chain ${CHAIN_MS} ms), ${REPLICAS} replicas each`,
+        `(a) Critical path, simulated creates: database ${CREATE_MS.db} ms, Flyway ${CREATE_MS.flyway} ms, app ${CREATE_MS.app} ms, ` +
+            `${REPLICAS} replicas each, rolling (chain ${CHAIN_MS} ms)`,
     );
     console.log("| services | program evaluated at | last app container at | ÷ one chain | after evaluation ÷ one chain |");
     console.log("| ---: | ---: | ---: | ---: | ---: |");
@@ -163,6 +182,29 @@ async function main(): Promise<void> {
             `| ${runner} | ${full.elapsedMs.toFixed(0)} ms | ${short.elapsedMs.toFixed(0)} ms | ` +
                 `${(full.elapsedMs / short.elapsedMs).toFixed(1)}x | ${(short.elapsedMs / short.resources).toFixed(1)} ms |`,
         );
+    }
+
+    console.log(
+        `\n(d) Rollouts on Docker, one service with ${REPLICAS} replicas, simulated creates: database ${CREATE_MS.db} ms, ` +
+            `backup ${CREATE_MS.backup} ms, Flyway ${CREATE_MS.flyway} ms, app until healthy ${CREATE_MS.app} ms`,
+    );
+    console.log("| change | rollout | backup | last replica healthy at | ÷ parallel | fewest replicas serving |");
+    console.log("| --- | --- | --- | ---: | ---: | ---: |");
+    for (const imageChange of [false, true]) {
+        for (const backup of imageChange ? [false] : [false, true]) {
+            const parallel = await measure({ count: 1, simulate: true, fullTraces: false, rollout: "parallel", backup, imageChange });
+            const rolling = await measure({ count: 1, simulate: true, fullTraces: false, rollout: "rolling", backup, imageChange });
+            for (const [rollout, m] of [
+                ["parallel", parallel],
+                ["rolling", rolling],
+            ] as const) {
+                console.log(
+                    `| ${imageChange ? "app image" : "first deploy"} | ${rollout} | ${backup ? "yes" : "no"} | ` +
+                        `${m.lastAppMs.toFixed(0)} ms | ${(m.lastAppMs / parallel.lastAppMs).toFixed(2)} | ` +
+                        `${imageChange ? m.fewestServing : "— (none before)"} |`,
+                );
+            }
+        }
     }
 }
 
