@@ -76,12 +76,14 @@ export const serviceArgumentsSchema = z.object({
     health: healthSchema.prefault({}),
     /** Kubernetes: the database (CloudNativePG or external). */
     database: databaseSchema.optional(),
-    /** Kubernetes: how long the migration Job may run, in seconds (default 900). */
-    migrationTimeoutSeconds: z.int().min(30).max(86_400).optional(),
+    /** How long the migration may run, in seconds: the Job's deadline on Kubernetes, the Flyway container's on Docker. */
+    migrationTimeoutSeconds: z.int().min(30).max(86_400).default(900),
     /** Docker: replace app containers one at a time, each once the previous one is healthy (default), or all at once. */
     rollout: z.enum(["rolling", "parallel"]).optional(),
-    /** Docker: a pg_dump before every migration run, keeping the last `keep` dumps. */
-    backup: z.strictObject({ keep: z.int().min(1).max(1000).default(10) }).optional(),
+    /** Docker: a pg_dump before every migration run, keeping the last `keep` dumps; it may take `timeoutSeconds`. */
+    backup: z
+        .strictObject({ keep: z.int().min(1).max(1000).default(10), timeoutSeconds: z.int().min(30).max(86_400).default(3600) })
+        .optional(),
 });
 export type ServiceArguments = z.infer<typeof serviceArgumentsSchema>;
 
@@ -109,8 +111,9 @@ export const EXPECTED_ARGUMENTS: Record<string, string> = {
     startupSeconds: "a whole number of seconds from 10 to 3600",
     command: "a healthcheck command as Docker takes it, e.g. [CMD, wget, -q, -O, /dev/null, http://127.0.0.1:8080/health]",
     rollout: "rolling or parallel",
-    backup: "a map { keep }, e.g. { keep: 10 }",
+    backup: "a map { keep, timeoutSeconds }, e.g. { keep: 10 }",
     keep: "a whole number of dumps to keep, from 1 to 1000",
+    timeoutSeconds: "a whole number of seconds from 30 to 86400",
 };
 
 /** Arguments of one service: where it runs, its images, its migrations, and how many app instances. */
@@ -145,12 +148,12 @@ export interface ServiceWithMigrationsArgs {
     health?: Partial<HealthChecks>;
     /** Kubernetes only: the database. Default: a CloudNativePG Cluster with one instance and 1Gi. */
     database?: Partial<DatabaseOptions>;
-    /** Kubernetes only: how long the migration Job may run, in seconds. Default 900. */
+    /** How long the migration may run, in seconds (the Job on Kubernetes, the Flyway container on Docker). Default 900. */
     migrationTimeoutSeconds?: number;
     /** Docker only: `rolling` (default) replaces app containers one at a time, each once the previous is healthy. */
     rollout?: "rolling" | "parallel";
-    /** Docker only: a pg_dump before every migration run into a volume kept on delete; the last `keep` are kept. */
-    backup?: { keep?: number };
+    /** Docker only: a pg_dump before every migration run into a volume kept on delete; the last `keep` (10) are kept. */
+    backup?: { keep?: number; timeoutSeconds?: number };
 }
 
 /** The keys an object at the end of `key` takes: a service's arguments, or one of their nested maps. */
@@ -160,7 +163,7 @@ export function nestedKeys(key: PropertyKey | undefined): string[] {
         databaseLimits: limitsSchema.shape,
         health: healthSchema.shape,
         database: databaseSchema.shape,
-        backup: { keep: true },
+        backup: { keep: true, timeoutSeconds: true },
     };
     return Object.keys(nested[String(key)] ?? serviceArgumentsSchema.shape);
 }

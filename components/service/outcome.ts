@@ -4,6 +4,7 @@
  * what happened, and stack outputs derived from them always settle.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { whenCreated } from "./whenCreated";
 
 export type MigrationOutcome =
     | { service: string; status: "applied"; summary: string }
@@ -48,12 +49,13 @@ export function notApplied(outcomes: readonly MigrationOutcome[]): Upstream[] {
 }
 
 /**
- * Undefined once `resource` was created, or `reason` when its create failed; never rejects. Read from the URN,
- * which a failed create rejects (runtime/resource.js) and which is known in a preview.
+ * Undefined once `resource` was created, or `reason` when its create failed or it could not even be registered;
+ * never rejects. Read from the URN (see whenCreated.ts), which a failed create rejects (runtime/resource.js) and
+ * which is known in a preview.
  */
 export function createProblem(resource: pulumi.CustomResource, reason: string): pulumi.Output<string | undefined> {
     return pulumi.recover(
-        resource.urn.apply((): string | undefined => undefined),
+        whenCreated(resource).apply((): string | undefined => undefined),
         () => reason,
     );
 }

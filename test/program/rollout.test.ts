@@ -129,6 +129,8 @@ describe("the app healthcheck", () => {
             wait: true,
             waitTimeout: 330,
         });
+        // Pulumi's create timeout outlasts the wait (the provider's own default is 20 minutes).
+        expect(replica.customTimeouts?.create).toBe("390s");
         // Replica 2 waits for replica 1 (which waits for the migration); replica 1 waits only for the migration.
         expect(replica.dependencies).toContain(named(registrations, "catalog-app-1").urn);
         expect(named(registrations, "catalog-app-1").dependencies).toContain(named(registrations, "catalog-flyway").urn);

@@ -16,6 +16,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerLimits, HealthChecks } from "../../service/arguments";
 import { replicaName } from "../../service/names";
+import { madeOf, whenCreated } from "../../service/whenCreated";
 import { containerLimitArgs } from "./containerLimits";
 import { dockerEnvs, goDuration, REPLACE_WHEN_NOT_INITIALIZED } from "./dockerSpelling";
 
@@ -53,6 +54,8 @@ const CHECK_TIMEOUT_SECONDS = 3;
 
 /** Seconds the provider keeps waiting beyond the start period: a few more checks once failures count. */
 const WAIT_MARGIN_SECONDS = 30;
+/** Seconds a create may take beyond the wait: creating and starting the container (its image is pulled before). */
+const CREATE_MARGIN_SECONDS = 60;
 
 /** The command Docker runs to ask an app whether it is ready: its readiness path, over HTTP, from inside. */
 export function healthCommand(port: number, health: HealthChecks): string[] {
@@ -78,6 +81,7 @@ export function appHealthcheck(port: number, health: HealthChecks): docker.types
 export function createAppContainers(args: AppContainersArgs, parent: pulumi.Resource): docker.Container[] {
     const envs = dockerEnvs(args.environment);
     const healthcheck = appHealthcheck(args.port, args.health);
+    const waitTimeout = args.health.startupSeconds + WAIT_MARGIN_SECONDS;
     const replicas: docker.Container[] = [];
     // Rolling: what the next replica waits for, first the gate, then the replica before it. Chained from the gate, so
     // that it rejects as soon as the gate or any earlier replica failed, rather than wait on a replica that never
@@ -97,7 +101,7 @@ export function createAppContainers(args: AppContainersArgs, parent: pulumi.Reso
                 // The create returns once the container is healthy, and fails if it is not within the start
                 // period and a few checks more (the provider polls once a second: resource_docker_container_funcs.go).
                 wait: true,
-                waitTimeout: args.health.startupSeconds + WAIT_MARGIN_SECONDS,
+                waitTimeout,
                 restart: "unless-stopped",
                 destroyGraceSeconds: APP_STOP_GRACE_SECONDS,
                 labels: [...args.labels, { label: "library.replica", value: String(i) }],
@@ -106,6 +110,8 @@ export function createAppContainers(args: AppContainersArgs, parent: pulumi.Reso
             {
                 parent,
                 dependsOn: args.rollout === "rolling" ? ready : args.dependsOn,
+                // The provider's own 20 minutes would cut a long wait short (resource_docker_container.go).
+                customTimeouts: { create: `${waitTimeout + CREATE_MARGIN_SECONDS}s` },
                 // The name (and a host port, if any) belongs to one container at a time, so a replacement removes
                 // the old replica first.
                 deleteBeforeReplace: true,
@@ -114,7 +120,8 @@ export function createAppContainers(args: AppContainersArgs, parent: pulumi.Reso
                 replaceOnChanges: [...REPLACE_WHEN_NOT_INITIALIZED.replaceOnChanges, "healthcheck"],
             },
         );
-        ready = ready.apply(() => replica.urn).apply((): pulumi.Resource[] => [replica]);
+        madeOf(replica, [args.image, args.network, ...envs]);
+        ready = ready.apply(() => whenCreated(replica)).apply((): pulumi.Resource[] => [replica]);
         replicas.push(replica);
     }
     return replicas;

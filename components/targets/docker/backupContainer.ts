@@ -6,6 +6,7 @@
  */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { madeOf } from "../../service/whenCreated";
 import { BACKUP_MOUNT, BACKUP_SCRIPT, BACKUP_SCRIPT_PATH } from "./backupScript";
 import { dockerEnvs, ONE_SHOT, REPLACE_WHEN_NOT_INITIALIZED } from "./dockerSpelling";
 
@@ -23,6 +24,8 @@ export interface BackupContainerArgs {
     /** What the dumps' names say they precede (migrationSetTag). */
     tag: pulumi.Input<string>;
     keep: number;
+    /** How long the dump may take (the create lasts until it exits). */
+    timeoutSeconds: number;
     labels: docker.types.input.ContainerLabel[];
     /** The database, once it is healthy and the service may migrate. */
     dependsOn: pulumi.Input<pulumi.Input<pulumi.Resource>[]>;
@@ -36,7 +39,7 @@ export function backupVolumeName(dockerName: string): string {
 export function createBackupContainer(args: BackupContainerArgs, parent: pulumi.Resource): docker.Container {
     // Kept on delete, like the data volume: dumps outlive the stack, the service and a `pulumi destroy`.
     const volume = new docker.Volume(`${args.name}-backups`, { name: backupVolumeName(args.dockerName) }, { parent, retainOnDelete: true });
-    return new docker.Container(
+    const container = new docker.Container(
         `${args.name}-backup`,
         {
             name: `${args.dockerName}-backup`,
@@ -57,6 +60,14 @@ export function createBackupContainer(args: BackupContainerArgs, parent: pulumi.
             ...ONE_SHOT,
             labels: args.labels,
         },
-        { parent, dependsOn: args.dependsOn, deleteBeforeReplace: true, ...REPLACE_WHEN_NOT_INITIALIZED },
+        {
+            parent,
+            dependsOn: args.dependsOn,
+            deleteBeforeReplace: true,
+            ...REPLACE_WHEN_NOT_INITIALIZED,
+            // Instead of the provider's 20 minutes (resource_docker_container.go, Timeouts).
+            customTimeouts: { create: `${args.timeoutSeconds}s` },
+        },
     );
+    return madeOf(container, [args.image, args.network, args.ownerPassword, args.tag, volume.name]);
 }

@@ -8,6 +8,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { logTail } from "../../flyway/log";
 import type { NotRun } from "../../service/outcome";
+import { whenCreated } from "../../service/whenCreated";
 
 /** What to do about a failed backup: pg_dump's log, and how to run it again. */
 export function backupFailedFix(log: string, backupUrn: string, volume: string): string {
@@ -33,7 +34,8 @@ export function notRunAfterBackup(
 }
 
 function backupProblem(service: string, backup: docker.Container, volume: string): pulumi.Output<NotRun | undefined> {
-    const ran = pulumi.all([backup.exitCode, backup.containerLogs, backup.urn]).apply(([code, log, urn]): NotRun | undefined =>
+    const exit = whenCreated(backup).apply((urn) => pulumi.all([backup.exitCode, backup.containerLogs, urn]));
+    const ran = exit.apply(([code, log, urn]): NotRun | undefined =>
         code === 0
             ? undefined
             : {
@@ -43,6 +45,6 @@ function backupProblem(service: string, backup: docker.Container, volume: string
                   fix: backupFailedFix(log ?? "", urn, volume),
               },
     );
-    // A failed create rejects the container's outputs; the provider's error reaches the update on its own.
+    // A failed create (or an input that rejected) rejects this; the provider's error reaches the update on its own.
     return pulumi.recover(ran, (): NotRun => ({ service, status: "not-run", reason: "its backup container could not be created" }));
 }

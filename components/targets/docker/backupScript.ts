@@ -35,11 +35,15 @@ pg_dump --format=custom --no-password --file="$file.partial"
 mv "$file.partial" "$file"
 trap - EXIT
 echo "library-backup: wrote $file ($(wc -c < "$file") bytes)"
-# The names sort by time; everything past the newest BACKUP_KEEP goes.
+# The names sort by time; everything past the newest BACKUP_KEEP goes. The dump is safe by now: a dump that cannot
+# be removed is reported, and does not fail the backup.
 ls -1 "$dir" | grep -E "^$prefix[0-9]{8}T[0-9]{6}Z-before-.*\\.dump$" | sort -r | tail -n +"$((BACKUP_KEEP + 1))" |
     while read -r old; do
-        rm -f "$dir/$old"
-        echo "library-backup: removed $old (keeping the newest $BACKUP_KEEP)"
+        if rm -f "$dir/$old"; then
+            echo "library-backup: removed $old (keeping the newest $BACKUP_KEEP)"
+        else
+            echo "library-backup: could not remove $old" >&2
+        fi
     done
 `;
 

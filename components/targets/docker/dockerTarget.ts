@@ -33,15 +33,13 @@ export const DEFAULT_PUBLISH_ADDRESS = "127.0.0.1";
  * Arguments Docker would not keep as given: a `cpus` the provider reads back in another spelling, and the keys only
  * the Kubernetes target reads.
  */
-export function dockerArgumentProblems(
-    args: Pick<ServiceArguments, "limits" | "databaseLimits" | "database" | "migrationTimeoutSeconds">,
-): ArgumentProblem[] {
+export function dockerArgumentProblems(args: Pick<ServiceArguments, "limits" | "databaseLimits" | "database">): ArgumentProblem[] {
     const cpus = (["limits", "databaseLimits"] as const).flatMap((key) => {
         const value = args[key]?.cpus;
         const problem = value === undefined ? undefined : cpusProblem(value);
         return problem ? [{ key: `${key}.cpus`, message: problem }] : [];
     });
-    const kubernetesOnly = (["database", "migrationTimeoutSeconds"] as const)
+    const kubernetesOnly = (["database"] as const)
         .filter((key) => args[key] !== undefined)
         .map((key) => ({
             key,
@@ -95,7 +93,7 @@ export class DockerTarget implements ServiceTarget {
         const backup = args.backup
             ? preMigrationBackup(
                   plan,
-                  args.backup.keep,
+                  args.backup,
                   { dockerName, network, databaseHost, jdbcUrl: url, database, labels: labels("backup") },
                   dbNotRun,
                   notRunError,
@@ -113,6 +111,7 @@ export class DockerTarget implements ServiceTarget {
                 files: plan.flywayFiles,
                 labels: labels("migration"),
                 dependsOn: whenMayMigrate(notRun, backup?.flywayWaitsFor ?? [database], notRunError),
+                timeoutSeconds: args.migrationTimeoutSeconds,
             },
             parent,
         );

@@ -16,18 +16,20 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { logTail, summarizeFlywayLog } from "../../flyway/log";
 import { MigrationOutcome, NotRun, notRunMessage } from "../../service/outcome";
+import { whenCreated } from "../../service/whenCreated";
 
 type Failed = Extract<MigrationOutcome, { status: "failed" }>;
 
 /** What the Flyway container's exit code and log say; a Flyway container that could not be created is a value too. */
 export function exitCodeOutcome(service: string, flyway: docker.Container): pulumi.Output<MigrationOutcome> {
-    const ran = pulumi.all([flyway.exitCode, flyway.containerLogs]).apply(([code, text]): MigrationOutcome => {
+    const exit = whenCreated(flyway).apply(() => pulumi.all([flyway.exitCode, flyway.containerLogs]));
+    const ran = exit.apply(([code, text]): MigrationOutcome => {
         const output = text ?? "";
         return code === 0
             ? { service, status: "applied", summary: summarizeFlywayLog(output) }
             : { service, status: "failed", exitCode: code ?? -1, log: output };
     });
-    // A failed create rejects the container's outputs; the provider's error reaches the update on its own.
+    // A failed create (or an input that rejected) rejects this; the provider's error reaches the update on its own.
     return pulumi.recover(ran, (): MigrationOutcome => ({
         service,
         status: "not-run",

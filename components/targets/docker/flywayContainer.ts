@@ -6,6 +6,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { FLYWAY_SQL_DIR } from "../../flyway/config";
+import { madeOf } from "../../service/whenCreated";
 import { dockerEnvs, ONE_SHOT, REPLACE_WHEN_NOT_INITIALIZED } from "./dockerSpelling";
 
 export interface FlywayContainerArgs {
@@ -20,10 +21,12 @@ export interface FlywayContainerArgs {
     labels: docker.types.input.ContainerLabel[];
     /** What must have finished first: the database, and any gate on other services. */
     dependsOn: pulumi.Input<pulumi.Input<pulumi.Resource>[]>;
+    /** How long Flyway may run (the create lasts until it exits). */
+    timeoutSeconds: number;
 }
 
 export function createFlywayContainer(args: FlywayContainerArgs, parent: pulumi.Resource): docker.Container {
-    return new docker.Container(
+    const container = new docker.Container(
         `${args.name}-flyway`,
         {
             name: `${args.dockerName}-flyway`,
@@ -35,6 +38,15 @@ export function createFlywayContainer(args: FlywayContainerArgs, parent: pulumi.
             ...ONE_SHOT,
             labels: args.labels,
         },
-        { parent, dependsOn: args.dependsOn, deleteBeforeReplace: true, ...REPLACE_WHEN_NOT_INITIALIZED },
+        {
+            parent,
+            dependsOn: args.dependsOn,
+            deleteBeforeReplace: true,
+            ...REPLACE_WHEN_NOT_INITIALIZED,
+            // Instead of the provider's 20 minutes (resource_docker_container.go, Timeouts), past which a migration
+            // still running would be reported as a container that could not be created.
+            customTimeouts: { create: `${args.timeoutSeconds}s` },
+        },
     );
+    return madeOf(container, [args.image, args.network, ...Object.values(args.environment)]);
 }

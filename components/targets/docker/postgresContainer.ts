@@ -5,6 +5,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerLimits } from "../../service/arguments";
+import { madeOf } from "../../service/whenCreated";
 import { containerLimitArgs } from "./containerLimits";
 import { dockerEnvs, goDuration, REPLACE_WHEN_NOT_INITIALIZED } from "./dockerSpelling";
 import { POSTGRES_ENTRYPOINT_PATH, POSTGRES_ENTRYPOINT_SCRIPT } from "./postgresEntrypoint";
@@ -38,7 +39,7 @@ export function createPostgresContainer(args: PostgresContainerArgs, parent: pul
     // The volume outlives the container: replacing the container (a new image, say) must never lose the data, and
     // removing a service from the stack leaves its volume for an operator to drop on purpose.
     const volume = new docker.Volume(`${args.name}-db-data`, { name: `${args.dockerName}-db-data` }, { parent, retainOnDelete: true });
-    return new docker.Container(
+    const container = new docker.Container(
         `${args.name}-db`,
         {
             name: `${args.dockerName}-db`,
@@ -79,4 +80,5 @@ export function createPostgresContainer(args: PostgresContainerArgs, parent: pul
         // Two servers must never share one data directory: the old container goes before the new one starts.
         { parent, deleteBeforeReplace: true, ...REPLACE_WHEN_NOT_INITIALIZED },
     );
+    return madeOf(container, [args.image, args.network, args.ownerPassword, volume.name]);
 }

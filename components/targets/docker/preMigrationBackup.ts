@@ -31,7 +31,7 @@ export interface PreMigrationBackup {
 
 export function preMigrationBackup(
     plan: ServicePlan,
-    keep: number,
+    settings: { keep: number; timeoutSeconds: number },
     site: BackupSite,
     notRun: pulumi.Output<NotRun | undefined>,
     notRunError: (outcome: NotRun) => Error,
@@ -57,7 +57,8 @@ export function preMigrationBackup(
                     environment: plan.flywayEnvironment(site.jdbcUrl, { password: "", appPassword: "" }),
                 }),
             ),
-            keep,
+            keep: settings.keep,
+            timeoutSeconds: settings.timeoutSeconds,
             labels: site.labels,
             dependsOn: whenMayMigrate(notRun, [site.database], notRunError),
         },

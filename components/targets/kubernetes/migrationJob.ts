@@ -20,9 +20,6 @@ import { envVars, labels, objectNames, RESTRICTED_CONTAINER, SecretKey } from ".
 /** A ConfigMap holds at most 1 MiB (Kubernetes' limit on an object's data). */
 export const CONFIG_MAP_LIMIT_BYTES = 1024 * 1024;
 
-/** The default run time allowed to a migration, in seconds. */
-export const DEFAULT_MIGRATION_TIMEOUT_SECONDS = 900;
-
 /** Bytes the migrations take in a ConfigMap: every file name and content. */
 export function configMapBytes(files: readonly { name: string; content: string }[]): number {
     return files.reduce((sum, f) => sum + Buffer.byteLength(f.name) + Buffer.byteLength(f.content), 0);
@@ -57,7 +54,7 @@ export function createMigrationJob(plan: ServicePlan, args: MigrationJobArgs, pa
         },
         { parent },
     );
-    const timeout = plan.args.migrationTimeoutSeconds ?? DEFAULT_MIGRATION_TIMEOUT_SECONDS;
+    const timeout = plan.args.migrationTimeoutSeconds;
     const environment = plan.flywayEnvironment(args.database.jdbcUrl, {
         user: args.database.owner,
         password: args.database.ownerPassword,
