@@ -1,5 +1,6 @@
 /**
- * What the apps are given: the datasource of the least-privilege app role, the port, and Flyway switched off.
+ * What the apps are given: the datasource of the least-privilege app role, the port, Flyway switched off, and the
+ * actuator's liveness and readiness groups switched on.
  */
 import * as pulumi from "@pulumi/pulumi";
 
@@ -10,6 +11,7 @@ export const RESERVED_APP_ENV = [
     "SPRING_DATASOURCE_USERNAME",
     "SPRING_DATASOURCE_PASSWORD",
     "SERVER_PORT",
+    "MANAGEMENT_ENDPOINT_HEALTH_PROBES_ENABLED",
 ];
 
 /** JDBC URL of a service's database, reached at `host`. */
@@ -35,5 +37,9 @@ export function appEnvironment<Secret>(args: AppEnvironmentArgs<Secret>): Record
         SPRING_DATASOURCE_USERNAME: args.user,
         SPRING_DATASOURCE_PASSWORD: args.password,
         SERVER_PORT: String(args.port),
+        // /actuator/health/liveness and /readiness, which the healthcheck and the probes ask: Spring Boot 3 serves them
+        // on its own only when it detects Kubernetes, so on Docker they would answer 404 (4.0 serves them by default:
+        // spring-boot-health's configuration metadata, management.endpoint.health.probes.enabled).
+        MANAGEMENT_ENDPOINT_HEALTH_PROBES_ENABLED: "true",
     };
 }

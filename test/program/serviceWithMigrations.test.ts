@@ -108,6 +108,7 @@ describe("ServiceWithMigrations, resource graph", () => {
             SPRING_DATASOURCE_USERNAME: "identity_app",
             SPRING_DATASOURCE_PASSWORD: "mock-password-of-identity-db-app-password",
             SERVER_PORT: "8080",
+            MANAGEMENT_ENDPOINT_HEALTH_PROBES_ENABLED: "true",
             WHOAMI_PORT_NUMBER: "8080",
             SPRING_PROFILES_ACTIVE: "dev",
         });

@@ -9,10 +9,10 @@
  */
 import { ChildProcess, execFileSync, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
-import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { ClientConfig } from "pg";
+import { freePort } from "./freePort";
 
 /** A running server, and the superuser's connection settings. */
 export interface PostgresServer {
@@ -203,15 +203,4 @@ function postgresUser(): RunAs {
     const uid = Number(execFileSync("id", ["-u", SUPERUSER], { encoding: "utf8" }).trim());
     const gid = Number(execFileSync("id", ["-g", SUPERUSER], { encoding: "utf8" }).trim());
     return { uid, gid };
-}
-
-function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const probe = net.createServer();
-        probe.once("error", reject);
-        probe.listen(0, "127.0.0.1", () => {
-            const { port } = probe.address() as net.AddressInfo;
-            probe.close(() => resolve(port));
-        });
-    });
 }
