@@ -18,7 +18,22 @@ export function madeOf<T extends pulumi.CustomResource>(resource: T, inputs: pul
     return resource;
 }
 
-/** `resource`'s URN once it is created; rejects when its create failed or when an input it is made of rejected. */
+/**
+ * `resource`'s URN once it is created; rejects as soon as its create failed or an input it is made of rejected.
+ * Unknown inputs (in a preview, a moved tag's new image) do not make it unknown: the URN is known in a preview, and
+ * what the preview knows, such as a stored failure to warn about, must stay visible.
+ */
 export function whenCreated(resource: pulumi.CustomResource): pulumi.Output<string> {
-    return pulumi.all(inputsOf.get(resource) ?? []).apply(() => resource.urn);
+    const inputFailed = new Promise<never>((_, reject) => {
+        for (const input of inputsOf.get(resource) ?? []) {
+            pulumi.recover(
+                pulumi.all([input]).apply(() => undefined),
+                (error: unknown) => reject(error),
+            );
+        }
+    });
+    const urn = new Promise<string>((resolve, reject) => {
+        pulumi.recover(resource.urn.apply(resolve), (error: unknown) => reject(error));
+    });
+    return pulumi.output(Promise.race([urn, inputFailed]));
 }

@@ -4,8 +4,9 @@
  * outputs never settle (see components/service/whenCreated.ts). Each case fails one resource a service is made of
  * and checks that the program finishes, says what failed, and deploys the other services.
  */
+import { FakeEngine, RunOptions } from "../../tools/lib/engineModel/engine";
 import { evaluate, settled } from "../support/evaluate";
-import { deployStack, fixtureConfig, RawStack } from "../support/fixtureStack";
+import { changes, deployStack, fixtureConfig, RawStack } from "../support/fixtureStack";
 
 const PULL_DENIED = "Error response from daemon: pull access denied, repository does not exist or may require 'docker login'";
 
@@ -18,20 +19,55 @@ function catalogApart(): RawStack {
     return raw;
 }
 
+const APPLIED = /^applied \d+ migrations?, now at version/;
+const CATALOG_APPS = ["dev-catalog-app-1", "dev-catalog-app-2", "dev-catalog-app-3"];
+
 describe("a resource of one service that cannot be created", () => {
-    it.each([
-        ["its app image", "ghcr.io/acme/catalog:1.0.0", /^applied|up to date/i, []],
-        ["its PostgreSQL image", "postgres:17.6", /^not run: its database container could not be created$/, []],
-        ["its database's data volume", "catalog-db-data", /^not run: its database container could not be created$/, []],
-        ["its backups volume", "catalog-backups", /^not run: its backup container could not be created$/, []],
-        ["its backup container", "catalog-backup", /^not run: its backup container could not be created$/, []],
-        ["its first replica", "catalog-app-1", /^applied|up to date/i, []],
-    ])("%s: the update finishes, says so, and deploys the others", async (_, failing, migration) => {
-        const run = await evaluate(deployStack(catalogApart()), { failCreate: { [failing]: PULL_DENIED } });
-        expect(run.errors.map((e) => e.message)).toContainEqual(expect.stringContaining(PULL_DENIED));
+    it.each<[string, RunOptions, RegExp, string[]]>([
+        // The migration applied; the app containers (named in the outputs once it did) are what failed.
+        ["its app image", { failCreate: { "ghcr.io/acme/catalog:1.0.0": PULL_DENIED } }, APPLIED, CATALOG_APPS],
+        ["its app image's registry lookup", { failLookup: { "ghcr.io/acme/catalog:1.0.0": PULL_DENIED } }, APPLIED, CATALOG_APPS],
+        ["its first replica", { failCreate: { "catalog-app-1": PULL_DENIED } }, APPLIED, CATALOG_APPS],
+        // Nothing migrated, and no app container was created or changed.
+        [
+            "its PostgreSQL image",
+            { failCreate: { "postgres:17.6": PULL_DENIED } },
+            /^not run: its database container could not be created$/,
+            [],
+        ],
+        [
+            "its PostgreSQL image's registry lookup",
+            { failLookup: { "postgres:17.6": PULL_DENIED } },
+            /^not run: its database container could not be created$/,
+            [],
+        ],
+        [
+            "its database's data volume",
+            { failCreate: { "catalog-db-data": PULL_DENIED } },
+            /^not run: its database container could not be created$/,
+            [],
+        ],
+        [
+            "its backups volume",
+            { failCreate: { "catalog-backups": PULL_DENIED } },
+            /^not run: its backup container could not be created$/,
+            [],
+        ],
+        [
+            "its backup container",
+            { failCreate: { "catalog-backup": PULL_DENIED } },
+            /^not run: its backup container could not be created$/,
+            [],
+        ],
+    ])("%s: the update finishes, says so, and deploys the others", async (_, failure, migration, apps) => {
+        const run = await evaluate(deployStack(catalogApart()), failure);
+        // The provider's error is the update's; a failed lookup's message does not survive the SDK's mock monitor.
+        expect(run.errors.length).toBeGreaterThan(0);
+        if (failure.failCreate) expect(run.errors.map((e) => e.message)).toContainEqual(expect.stringContaining(PULL_DENIED));
         expect(await settled(run.result.services.catalog.migration, "catalog's migration")).toMatch(migration);
-        expect(await settled(run.result.services.catalog.appContainers, "catalog's apps")).toBeDefined();
+        expect(await settled(run.result.services.catalog.appContainers, "catalog's apps")).toEqual(apps);
         for (const other of ["identity", "reader-lending"]) {
+            expect(await settled(run.result.services[other].migration, other)).toMatch(APPLIED);
             expect(await settled(run.result.services[other].appContainers, other)).toHaveLength(2);
         }
     });
@@ -45,5 +81,17 @@ describe("a resource of one service that cannot be created", () => {
             );
             expect(await settled(run.result.services[service].appContainers, service)).toEqual([]);
         }
+    });
+
+    it("a registry down during a preview: the preview ends, with the lookup's error, and shows no change", async () => {
+        const engine = new FakeEngine();
+        await evaluate(deployStack(catalogApart()), { engine });
+        // What was never registered must not hold up what waits for it (service/outcome.ts, whenMayMigrate).
+        const failLookup = { "postgres:17.6": PULL_DENIED };
+        const preview = await evaluate(deployStack(catalogApart()), { engine, preview: true, failLookup });
+        expect(preview.errors.length).toBeGreaterThan(0);
+        const notRun = /^catalog: migrations not run .* its database container could not be created/;
+        expect(preview.warnings).toEqual([expect.stringMatching(notRun)]);
+        expect(changes(preview.steps)).toEqual({});
     });
 });

@@ -234,6 +234,41 @@ describe("a migration Job that fails", () => {
     });
 });
 
+describe("a Kubernetes object that cannot be created", () => {
+    const FORBIDDEN = 'secrets is forbidden: User "ci" cannot create resource "secrets" in API group "" in the namespace "library-dev"';
+    const NOT_RUN = /^not run: /;
+    it.each<[string, string, RegExp, string[]]>([
+        // Everything of every service is made of the namespace.
+        ["the stack's namespace", "namespace", NOT_RUN, ["catalog", "identity", "reader-lending"]],
+        ["catalog's owner Secret", "catalog-db-owner", /^not run: its database owner's Secret could not be created$/, ["catalog"]],
+        ["catalog's app Secret", "catalog-db-app", /^not run: its app role's Secret could not be created$/, ["catalog"]],
+        [
+            "catalog's database NetworkPolicy",
+            "catalog-db-policy",
+            /^not run: its database NetworkPolicy could not be created$/,
+            ["catalog"],
+        ],
+        ["catalog's Cluster", "catalog-db", /^not run: its CloudNativePG Cluster could not be created/, ["catalog"]],
+        ["catalog's migrations ConfigMap", "catalog-migrations-", /^not run: its migrations' ConfigMap could not be created$/, ["catalog"]],
+        ["catalog's migration Job", "catalog-migrate", /^failed: the migration did not complete$/, ["catalog"]],
+    ])("%s: the update finishes, says so, and deploys the others", async (_, failing, outcome, failed) => {
+        // The ConfigMap's name carries the hash of its content: fail whichever it is.
+        const engine = new FakeEngine();
+        const name = failing.endsWith("-") ? await configMapOf(engine) : failing;
+        const run = await evaluate(deployK8s(), { failCreate: { [name]: FORBIDDEN } });
+        expect(run.errors.map((e) => e.message)).toContainEqual(expect.stringContaining(FORBIDDEN));
+        for (const service of ["catalog", "identity", "reader-lending"]) {
+            const migration = await settled(run.result.services[service].migration, service);
+            expect(migration).toMatch(failed.includes(service) ? outcome : /^applied by Job /);
+        }
+    });
+
+    async function configMapOf(engine: FakeEngine): Promise<string> {
+        const { registrations } = await evaluate(deployK8s(), { engine, preview: true });
+        return registrations.find((r) => r.name.startsWith("catalog-migrations-"))!.name;
+    }
+});
+
 describe("change isolation on Kubernetes", () => {
     async function planAfter(change: (raw: RawStack, projectDir: string) => void) {
         const engine = new FakeEngine();

@@ -62,6 +62,16 @@ describe("after a migration failed", () => {
         expect(changes(preview.steps)).toEqual({});
     });
 
+    it("the next preview still says so when something catalog's Flyway run waits on is replaced", async () => {
+        const { engine, project } = await deployedWithFailedCatalogMigration();
+        // A moved tag replaces every database container; their new ids are unknown until the update.
+        engine.registry.set("postgres:17", "sha256:" + "1".repeat(64));
+        const preview = await evaluate(deploy(config("dev"), "dev", project), { engine, preview: true });
+        expect(preview.errors).toEqual([]);
+        expect(preview.warnings).toEqual([expect.stringMatching(/^catalog: the last Flyway run failed with exit code 1 /)]);
+        expect(preview.steps["catalog-db"]).toBe("replace");
+    });
+
     it("the next update deploys the other services and keeps catalog's running apps", async () => {
         const { engine, project } = await deployedWithFailedCatalogMigration();
         const raw = config("dev");

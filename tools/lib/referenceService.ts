@@ -10,6 +10,9 @@ import { PROJECT_DIR } from "./repository";
 
 export const REFERENCE_SERVICE_DIR = path.join(PROJECT_DIR, "examples", "catalog-service");
 const JAR = path.join(REFERENCE_SERVICE_DIR, "target", "catalog-service.jar");
+const BUILD_TIMEOUT_MS = 600_000;
+/** How long a stopped instance gets to shut down gracefully before it is killed (Spring Boot's own default is 30 s). */
+const STOP_GRACE_MS = 10_000;
 
 /** Builds the service's jar (Maven resolves Spring Boot from Maven Central once, then from its cache); its path. */
 export function buildReferenceService(): string {
@@ -21,9 +24,12 @@ export function buildReferenceService(): string {
     }
     const build = spawnSync("mvn", ["-q", "-B", "-f", path.join(REFERENCE_SERVICE_DIR, "pom.xml"), "package", "-DskipTests"], {
         encoding: "utf8",
+        // A first build downloads Spring Boot; a stalled mirror must fail the run, not hold CI to its limit.
+        timeout: BUILD_TIMEOUT_MS,
     });
     if (build.status !== 0) {
-        throw new MissingToolError(`building examples/catalog-service failed (mvn exit ${build.status}):\n${build.stdout}${build.stderr}`);
+        const why = build.error ? `${build.error.message} (limit ${BUILD_TIMEOUT_MS / 1000} s)` : `mvn exit ${build.status}`;
+        throw new Error(`building examples/catalog-service failed (${why}):\n${build.stdout ?? ""}${build.stderr ?? ""}`);
     }
     return JAR;
 }
@@ -48,14 +54,23 @@ export function startInstance(jar: string, environment: Record<string, string>):
     let log = "";
     child.stdout!.on("data", (chunk: Buffer) => (log += chunk.toString("utf8")));
     child.stderr!.on("data", (chunk: Buffer) => (log += chunk.toString("utf8")));
-    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    // A java that cannot be started emits 'error' and never 'exit'.
+    const exited = new Promise<number | null>((resolve) => {
+        child.once("exit", (code) => resolve(code));
+        child.once("error", (error) => {
+            log += `could not start java: ${error.message}\n`;
+            resolve(null);
+        });
+    });
     return {
         process: child,
         log: () => log,
         exited,
         stop: async () => {
             if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+            const kill = setTimeout(() => child.kill("SIGKILL"), STOP_GRACE_MS);
             await exited;
+            clearTimeout(kill);
         },
     };
 }

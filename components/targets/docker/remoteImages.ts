@@ -29,21 +29,27 @@ export interface RemoteImagesOptions {
  * replacing the image and every container that runs it, and the update pulls exactly that digest.
  */
 export class RemoteImages {
-    private readonly pulled = new Map<string, docker.RemoteImage>();
+    private readonly pulled = new Map<string, pulumi.Output<string>>();
     private readonly followTags: boolean;
 
     constructor(private readonly options: RemoteImagesOptions = {}) {
         this.followTags = options.followTags ?? true;
     }
 
-    /** The pulled image id of `reference` (e.g. `postgres:17`). */
+    /**
+     * The pulled image id of `reference` (e.g. `postgres:17`). It rejects, rather than never settling, when the
+     * registry lookup fails: the RemoteImage then never registers and its own id would never settle (see
+     * service/whenCreated.ts), and every container made of it would wait on it for ever.
+     */
     imageId(reference: string): pulumi.Output<string> {
-        let image = this.pulled.get(reference);
-        if (!image) {
-            image = new docker.RemoteImage(reference, { name: this.pullName(reference), keepLocally: true }, this.options.resourceOptions);
-            this.pulled.set(reference, image);
+        let id = this.pulled.get(reference);
+        if (!id) {
+            const name = this.pullName(reference);
+            const image = new docker.RemoteImage(reference, { name, keepLocally: true }, this.options.resourceOptions);
+            id = pulumi.all([name, image.imageId]).apply(([, imageId]) => imageId);
+            this.pulled.set(reference, id);
         }
-        return image.imageId;
+        return id;
     }
 
     private pullName(reference: string): pulumi.Input<string> {

@@ -12,6 +12,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { DatabaseOptions } from "../../service/arguments";
 import type { ServicePlan } from "../../service/plan";
+import { madeOf } from "../../service/whenCreated";
 import { labels, objectNames, resources, SecretKey, selector } from "./objects";
 
 export interface KubernetesDatabase {
@@ -23,8 +24,14 @@ export interface KubernetesDatabase {
     ownerPassword: SecretKey;
     /** Variables the JDBC URL refers to as `$(NAME)`, which must come first in a container's env. */
     env: k8s.types.input.core.v1.EnvVar[];
-    /** The resource whose failure to be created means the database is not there (the Cluster). */
-    created?: pulumi.CustomResource;
+    /** What must have been created for the migration to run, each with what to say when it was not. */
+    mustExist: RequiredObject[];
+}
+
+/** An object the migration needs, and the reason it gives for not running when the object could not be created. */
+export interface RequiredObject {
+    resource: pulumi.CustomResource;
+    reason: string;
 }
 
 export interface DatabaseSettings {
@@ -56,6 +63,7 @@ function externalDatabase(plan: ServicePlan, secret: string): KubernetesDatabase
     });
     return {
         resources: [],
+        mustExist: [],
         jdbcUrl: "jdbc:postgresql://$(DATABASE_HOST):$(DATABASE_PORT)/$(DATABASE_NAME)",
         owner: new SecretKey(secret, "username"),
         ownerPassword: new SecretKey(secret, "password"),
@@ -107,14 +115,21 @@ function cloudNativePg(
         // from the program must not delete the data, as on Docker. Delete it on purpose with kubectl.
         { parent, dependsOn: [ownerSecret], retainOnDelete: true },
     );
-    const policy = databaseNetworkPolicy(plan.name, settings, parent);
+    // What they are made of, so that a namespace or Secret that could not be created is reported, not waited on.
+    madeOf(ownerSecret, [settings.namespace, plan.ownerPassword]);
+    madeOf(cluster, [settings.namespace, ownerSecret.urn]);
+    const policy = madeOf(databaseNetworkPolicy(plan.name, settings, parent), [settings.namespace]);
     return {
         resources: [cluster, policy],
+        mustExist: [
+            { resource: ownerSecret, reason: "its database owner's Secret could not be created" },
+            { resource: cluster, reason: "its CloudNativePG Cluster could not be created or did not become ready" },
+            { resource: policy, reason: "its database NetworkPolicy could not be created" },
+        ],
         jdbcUrl: `jdbc:postgresql://${names.cluster}-rw:5432/${database}`,
         owner,
         ownerPassword: new SecretKey(names.ownerSecret, "password"),
         env: [],
-        created: cluster,
     };
 }
 

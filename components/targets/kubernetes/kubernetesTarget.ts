@@ -13,11 +13,12 @@ import type { MigrationSet } from "../../flyway/migrationFiles";
 import type { ServiceArguments } from "../../service/arguments";
 import { createProblem, MigrationOutcome, NotRun, notRunBecause, notRunErrors, whenMayMigrate } from "../../service/outcome";
 import type { ServicePlan } from "../../service/plan";
+import { madeOf, whenCreated } from "../../service/whenCreated";
 import type { ArgumentProblem, ServiceDeployment, ServiceTarget } from "../../service/target";
 import { flywayFiles } from "../../flyway/config";
 import { createApps } from "./apps";
-import { createDatabase, DEFAULT_DATABASE } from "./database";
-import { CONFIG_MAP_LIMIT_BYTES, configMapBytes, createMigrationJob } from "./migrationJob";
+import { createDatabase, DEFAULT_DATABASE, RequiredObject } from "./database";
+import { CONFIG_MAP_LIMIT_BYTES, configMapBytes, createMigrationJob, createMigrationsConfigMap } from "./migrationJob";
 import { labels, objectNames } from "./objects";
 
 export interface KubernetesTargetArgs {
@@ -99,14 +100,18 @@ export class KubernetesTarget implements ServiceTarget {
             },
             { parent },
         );
-        const problem = database.created
-            ? createProblem(database.created, "its CloudNativePG Cluster could not be created or did not become ready")
-            : pulumi.output(undefined);
+        madeOf(appSecret, [namespace, plan.appPassword]);
+        const migrations = createMigrationsConfigMap(plan, namespace, parent);
+        const problem = firstProblem([
+            ...database.mustExist,
+            { resource: appSecret, reason: "its app role's Secret could not be created" },
+            { resource: migrations, reason: "its migrations' ConfigMap could not be created" },
+        ]);
         const notRun = notRunBecause(plan.name, plan.upstreams, problem);
         const notRunError = notRunErrors(parent);
         const job = createMigrationJob(
             plan,
-            { namespace, database, dependsOn: whenMayMigrate(notRun, [...database.resources, appSecret], notRunError) },
+            { namespace, database, migrations, dependsOn: whenMayMigrate(notRun, [...database.resources, appSecret], notRunError) },
             parent,
         );
         const migration = notRun.apply((stop) => (stop ? pulumi.output<MigrationOutcome>(stop) : jobOutcome(plan.name, job)));
@@ -117,13 +122,22 @@ export class KubernetesTarget implements ServiceTarget {
     }
 }
 
+/** The first of `objects` that could not be created, as its reason; undefined when all were. */
+function firstProblem(objects: RequiredObject[]): pulumi.Output<string | undefined> {
+    return pulumi
+        .all(objects.map(({ resource, reason }) => createProblem(resource, reason)))
+        .apply((reasons) => reasons.find((reason) => reason !== undefined));
+}
+
 /** Applied once the Job completed (Pulumi awaits that); failed with the provider's error, which carries Flyway's log. */
 function jobOutcome(service: string, job: k8s.batch.v1.Job): pulumi.Output<MigrationOutcome> {
-    const completed = job.metadata.name.apply((name): MigrationOutcome => ({
-        service,
-        status: "applied",
-        summary: `applied by Job ${name}`,
-    }));
+    const completed = whenCreated(job)
+        .apply(() => job.metadata.name)
+        .apply((name): MigrationOutcome => ({
+            service,
+            status: "applied",
+            summary: `applied by Job ${name}`,
+        }));
     return pulumi.recover(completed, (error: unknown): MigrationOutcome => ({
         service,
         status: "failed",

@@ -14,6 +14,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { FLYWAY_SQL_DIR } from "../../flyway/config";
 import type { ServicePlan } from "../../service/plan";
+import { madeOf } from "../../service/whenCreated";
 import type { KubernetesDatabase } from "./database";
 import { envVars, labels, objectNames, RESTRICTED_CONTAINER, SecretKey } from "./objects";
 
@@ -35,32 +36,40 @@ export function configMapName(service: string, files: readonly { name: string; c
 export interface MigrationJobArgs {
     namespace: pulumi.Input<string>;
     database: KubernetesDatabase;
+    /** The service's migrations (createMigrationsConfigMap). */
+    migrations: k8s.core.v1.ConfigMap;
     /** What must have finished first: the database, and any gate on other services (see service/outcome.ts). */
     dependsOn: pulumi.Input<pulumi.Input<pulumi.Resource>[]>;
 }
 
-export function createMigrationJob(plan: ServicePlan, args: MigrationJobArgs, parent: pulumi.Resource): k8s.batch.v1.Job {
-    const names = objectNames(plan.name);
+/** The service's migrations, immutable, under a name that changes with their content. */
+export function createMigrationsConfigMap(
+    plan: ServicePlan,
+    namespace: pulumi.Input<string>,
+    parent: pulumi.Resource,
+): k8s.core.v1.ConfigMap {
+    const name = configMapName(plan.name, plan.flywayFiles);
     const configMap = new k8s.core.v1.ConfigMap(
-        configMapName(plan.name, plan.flywayFiles),
+        name,
         {
-            metadata: {
-                name: configMapName(plan.name, plan.flywayFiles),
-                namespace: args.namespace,
-                labels: labels(plan.name, "migration"),
-            },
+            metadata: { name, namespace, labels: labels(plan.name, "migration") },
             immutable: true,
             data: Object.fromEntries(plan.flywayFiles.map((f) => [f.name, f.content])),
         },
         { parent },
     );
+    return madeOf(configMap, [namespace]);
+}
+
+export function createMigrationJob(plan: ServicePlan, args: MigrationJobArgs, parent: pulumi.Resource): k8s.batch.v1.Job {
+    const names = objectNames(plan.name);
     const timeout = plan.args.migrationTimeoutSeconds;
     const environment = plan.flywayEnvironment(args.database.jdbcUrl, {
         user: args.database.owner,
         password: args.database.ownerPassword,
         appPassword: new SecretKey(names.appSecret, "password"),
     });
-    return new k8s.batch.v1.Job(
+    const job = new k8s.batch.v1.Job(
         names.job,
         {
             metadata: {
@@ -93,7 +102,7 @@ export function createMigrationJob(plan: ServicePlan, args: MigrationJobArgs, pa
                                 securityContext: RESTRICTED_CONTAINER,
                             },
                         ],
-                        volumes: [{ name: "migrations", configMap: { name: configMap.metadata.name } }],
+                        volumes: [{ name: "migrations", configMap: { name: args.migrations.metadata.name } }],
                     },
                 },
             },
@@ -107,4 +116,5 @@ export function createMigrationJob(plan: ServicePlan, args: MigrationJobArgs, pa
             customTimeouts: { create: `${timeout + 120}s`, update: `${timeout + 120}s` },
         },
     );
+    return madeOf(job, [args.namespace, args.migrations.urn]);
 }

@@ -73,6 +73,8 @@ export interface RunOptions {
     createTime?: (type: string, name: string) => number;
     /** By resource name: the provider error its create fails with in this run. */
     failCreate?: Record<string, string>;
+    /** By image reference: the error its registry lookup fails with in this run (a registry down, a tag that is gone). */
+    failLookup?: Record<string, string>;
     /** `--replace`, by resource name: the engine replaces these whatever the provider's diff says. */
     replace?: string[];
     /** Called with each event as it happens (see RunResult.events). */
@@ -166,7 +168,7 @@ export class FakeEngine {
                 if (!args.custom) return { id: undefined, state: {} };
                 return this.step(urn, args.type, args.name, args.inputs, request, options, run, emit);
             },
-            call: (args) => this.invoke(args),
+            call: (args) => this.invoke(args, options),
         };
         const monitor = new MockMonitor(mocks);
         const register = monitor.registerResource.bind(monitor);
@@ -376,8 +378,10 @@ export class FakeEngine {
         return pinned ? pinned[1] : (this.registry.get(reference) ?? digestOf(`registry ${reference}`));
     }
 
-    private invoke(args: pulumi.runtime.MockCallArgs): Record<string, any> {
+    private invoke(args: pulumi.runtime.MockCallArgs, options: RunOptions): Record<string, any> {
         if (args.token === REGISTRY_IMAGE_INVOKE) {
+            const failure = options.failLookup?.[args.inputs.name];
+            if (failure !== undefined) throw new Error(failure);
             // data_source_docker_registry_image.go: a HEAD on the manifest; the digest from Docker-Content-Digest.
             this.registryLookups.push(args.inputs.name);
             return { id: args.inputs.name, name: args.inputs.name, sha256Digest: this.servedDigest(args.inputs.name) };
