@@ -4,7 +4,7 @@
  * what happened, and stack outputs derived from them always settle.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { whenCreated } from "./whenCreated";
+import { registeredOf, whenCreated } from "./whenCreated";
 
 export type MigrationOutcome =
     | { service: string; status: "applied"; summary: string }
@@ -107,12 +107,12 @@ export function notRunMessage(outcome: NotRun): string {
  */
 export function whenMayMigrate(
     notRun: pulumi.Output<NotRun | undefined>,
-    resources: pulumi.Resource[],
+    resources: pulumi.CustomResource[],
     notRunError: (outcome: NotRun) => Error,
 ): pulumi.Output<pulumi.Resource[]> {
-    return notRun.apply((stop): pulumi.Resource[] => {
-        if (!stop) return resources;
-        if (pulumi.runtime.isDryRun()) return []; // what was not registered would hold the plan up for ever
+    return notRun.apply((stop): pulumi.Output<pulumi.Resource[]> => {
+        if (!stop) return pulumi.output<pulumi.Resource[]>(resources);
+        if (pulumi.runtime.isDryRun()) return registeredOf(resources);
         throw notRunError(stop);
     });
 }

@@ -37,3 +37,18 @@ export function whenCreated(resource: pulumi.CustomResource): pulumi.Output<stri
     });
     return pulumi.output(Promise.race([urn, inputFailed]));
 }
+
+/**
+ * Those of `resources` that were registered. In a preview nothing fails to be created, but a resource whose input
+ * rejected (a registry lookup that failed) is never registered, and depending on it would hold the preview up for
+ * ever; depending on the others keeps the plan's edges as the update will have them. Each must record `madeOf`.
+ */
+export function registeredOf(resources: pulumi.CustomResource[]): pulumi.Output<pulumi.Resource[]> {
+    const each = resources.map((resource) =>
+        pulumi.recover(
+            whenCreated(resource).apply((): pulumi.Resource[] => [resource]),
+            (): pulumi.Resource[] => [],
+        ),
+    );
+    return pulumi.all(each).apply((lists) => lists.flat());
+}

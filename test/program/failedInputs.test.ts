@@ -83,15 +83,32 @@ describe("a resource of one service that cannot be created", () => {
         }
     });
 
-    it("a registry down during a preview: the preview ends, with the lookup's error, and shows no change", async () => {
-        const engine = new FakeEngine();
-        await evaluate(deployStack(catalogApart()), { engine });
-        // What was never registered must not hold up what waits for it (service/outcome.ts, whenMayMigrate).
-        const failLookup = { "postgres:17.6": PULL_DENIED };
-        const preview = await evaluate(deployStack(catalogApart()), { engine, preview: true, failLookup });
-        expect(preview.errors.length).toBeGreaterThan(0);
-        const notRun = /^catalog: migrations not run .* its database container could not be created/;
-        expect(preview.warnings).toEqual([expect.stringMatching(notRun)]);
-        expect(changes(preview.steps)).toEqual({});
-    });
+    it.each([
+        ["catalog's PostgreSQL image", "postgres:17.6", [/^catalog: migrations not run .* its database container could not be created/]],
+        // catalog's backup is tagged with what its Flyway run is given, the Flyway image among it: it goes first.
+        [
+            "the Flyway image",
+            "flyway/flyway:11",
+            [
+                /^catalog: migrations not run .* its backup container could not be created/,
+                ...["identity", "reader-lending"].map(flywayNotCreated),
+            ],
+        ],
+        ["catalog's app image", "ghcr.io/acme/catalog:1.0.0", []],
+    ])(
+        "a registry down during a preview (%s): the preview ends, with the lookup's error, and shows no change",
+        async (_, image, warned) => {
+            const engine = new FakeEngine();
+            await evaluate(deployStack(catalogApart()), { engine });
+            // What was never registered must not hold up what waits for it (service/whenCreated.ts, registeredOf).
+            const preview = await evaluate(deployStack(catalogApart()), { engine, preview: true, failLookup: { [image]: PULL_DENIED } });
+            expect(preview.errors.length).toBeGreaterThan(0);
+            expect(preview.warnings.sort()).toEqual(warned.map((pattern) => expect.stringMatching(pattern)));
+            expect(changes(preview.steps)).toEqual({});
+        },
+    );
 });
+
+function flywayNotCreated(service: string): RegExp {
+    return new RegExp(`^${service}: migrations not run .* its Flyway container could not be created`);
+}

@@ -16,7 +16,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { logTail, summarizeFlywayLog } from "../../flyway/log";
 import { MigrationOutcome, NotRun, notRunMessage } from "../../service/outcome";
-import { whenCreated } from "../../service/whenCreated";
+import { registeredOf, whenCreated } from "../../service/whenCreated";
 
 type Failed = Extract<MigrationOutcome, { status: "failed" }>;
 
@@ -62,8 +62,9 @@ export function previousFailureWarning(outcome: Failed, flywayUrn: string): stri
 export function warnInPreview(outcome: pulumi.Output<MigrationOutcome>, flyway: docker.Container, parent: pulumi.Resource): void {
     if (!pulumi.runtime.isDryRun()) return;
     // Known only when stored by an earlier update (an unchanged Flyway container).
-    pulumi.all([outcome, flyway.urn]).apply(([result, urn]) => {
-        if (result.status === "failed") void pulumi.log.warn(previousFailureWarning(result, urn), parent);
+    outcome.apply((result) => {
+        if (result.status === "failed") flyway.urn.apply((urn) => pulumi.log.warn(previousFailureWarning(result, urn), parent));
+        // Not a word about the Flyway container here: it may never have registered (see whenMigrationApplied).
         if (result.status === "blocked" || result.status === "not-run") void pulumi.log.warn(notRunMessage(result), parent);
     });
 }
@@ -81,9 +82,9 @@ export function whenMigrationApplied(
     notRunError: (outcome: NotRun) => Error,
 ): pulumi.Output<pulumi.Resource[]> {
     return outcome.apply((result): pulumi.Output<pulumi.Resource[]> => {
-        if (result.status === "applied" || pulumi.runtime.isDryRun()) {
-            return pulumi.output<pulumi.Resource[]>([flyway]);
-        }
+        if (result.status === "applied") return pulumi.output<pulumi.Resource[]>([flyway]);
+        // A Flyway container that could not even be registered (its image's lookup failed) is not waited on.
+        if (pulumi.runtime.isDryRun()) return registeredOf([flyway]);
         if (result.status === "failed") {
             return flyway.urn.apply((urn): pulumi.Resource[] => {
                 throw new pulumi.ResourceError(migrationFailedMessage(result, urn, dependants), flyway, true);

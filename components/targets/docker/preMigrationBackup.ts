@@ -23,7 +23,7 @@ export interface BackupSite {
 
 export interface PreMigrationBackup {
     /** What Flyway waits for: the backup container. */
-    flywayWaitsFor: pulumi.Resource[];
+    flywayWaitsFor: pulumi.CustomResource[];
     /** Why the service must not migrate, now counting a failed backup; never rejects. */
     notRun: pulumi.Output<NotRun | undefined>;
     restoreCommand: pulumi.Output<string>;

@@ -17,7 +17,7 @@ import { labels, objectNames, resources, SecretKey, selector } from "./objects";
 
 export interface KubernetesDatabase {
     /** What Flyway waits for before it runs. */
-    resources: pulumi.Resource[];
+    resources: pulumi.CustomResource[];
     jdbcUrl: string;
     /** The owner's name: known (CloudNativePG) or from the external Secret. */
     owner: string | SecretKey;

@@ -24,7 +24,11 @@ export function kubernetesPlatform(args: KubernetesPlatformArgs): KubernetesPlat
     });
     return {
         namespace: namespace.metadata.name,
-        target: new KubernetesTarget({ namespace: namespace.metadata.name, operatorNamespace: args.operatorNamespace }),
+        target: new KubernetesTarget({
+            namespace: namespace.metadata.name,
+            namespaceObject: namespace,
+            operatorNamespace: args.operatorNamespace,
+        }),
         image: (reference) => reference,
     };
 }

@@ -13,7 +13,7 @@ import type { MigrationSet } from "../../flyway/migrationFiles";
 import type { ServiceArguments } from "../../service/arguments";
 import { createProblem, MigrationOutcome, NotRun, notRunBecause, notRunErrors, whenMayMigrate } from "../../service/outcome";
 import type { ServicePlan } from "../../service/plan";
-import { madeOf, whenCreated } from "../../service/whenCreated";
+import { madeOf, registeredOf, whenCreated } from "../../service/whenCreated";
 import type { ArgumentProblem, ServiceDeployment, ServiceTarget } from "../../service/target";
 import { flywayFiles } from "../../flyway/config";
 import { createApps } from "./apps";
@@ -24,6 +24,8 @@ import { labels, objectNames } from "./objects";
 export interface KubernetesTargetArgs {
     /** The namespace every object of the service goes into. */
     namespace: pulumi.Input<string>;
+    /** The Namespace, when the program creates it: a service then says so when it could not be created. */
+    namespaceObject?: pulumi.CustomResource;
     /** Where the CloudNativePG operator runs, which must reach the database pods. Default `cnpg-system`. */
     operatorNamespace?: string;
 }
@@ -102,7 +104,9 @@ export class KubernetesTarget implements ServiceTarget {
         );
         madeOf(appSecret, [namespace, plan.appPassword]);
         const migrations = createMigrationsConfigMap(plan, namespace, parent);
+        const namespaceObject = this.settings.namespaceObject;
         const problem = firstProblem([
+            ...(namespaceObject ? [{ resource: namespaceObject, reason: `its namespace could not be created` }] : []),
             ...database.mustExist,
             { resource: appSecret, reason: "its app role's Secret could not be created" },
             { resource: migrations, reason: "its migrations' ConfigMap could not be created" },
@@ -156,8 +160,9 @@ function whenJobCompleted(
     parent: pulumi.Resource,
 ): pulumi.Output<pulumi.Resource[]> {
     let failedError: Error | undefined;
-    return outcome.apply((result): pulumi.Resource[] => {
-        if (result.status === "applied" || pulumi.runtime.isDryRun()) return [job];
+    return outcome.apply((result): pulumi.Output<pulumi.Resource[]> => {
+        if (result.status === "applied") return pulumi.output<pulumi.Resource[]>([job]);
+        if (pulumi.runtime.isDryRun()) return registeredOf([job]);
         if (result.status === "failed") {
             throw (failedError ??= new pulumi.ResourceError(
                 `${result.service}: the migration Job failed, so its Deployment was not created or changed; its pods keep serving ` +
