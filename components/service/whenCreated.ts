@@ -2,11 +2,12 @@
  * Reading a resource's outputs without hanging when it never registered.
  *
  * A resource whose input rejects (an image that could not be pulled, a volume or network that could not be created)
- * never reaches the engine, and with the Node SDK this project pins (3.248) its own outputs then never settle:
- * `prepareResource` fails before any resolver is handed out (runtime/resource.js; 3.257 rejects them instead). Code
- * that waits on such a resource's URN or exit code would wait forever and the update would hang. So the resources
- * whose outputs the program reads record what they are made of, and are read through whenCreated, which rejects as
- * soon as one of those inputs does.
+ * never reaches the engine. The SDK this project uses (3.257 and later) then rejects its outputs
+ * (runtime/resource.js, failPendingRegistration); before 3.257 they never settle, because `prepareResource` fails
+ * before any resolver is handed out, and code that waits on such a resource's URN or exit code waits for ever. The
+ * component is imported into other teams' stacks, on SDKs of their choosing, so it does not rely on the newer
+ * behaviour: the resources whose outputs it reads record what they are made of, and are read through whenCreated,
+ * which rejects as soon as one of those inputs does.
  */
 import * as pulumi from "@pulumi/pulumi";
 

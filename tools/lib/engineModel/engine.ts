@@ -11,8 +11,10 @@
  * - resources the program no longer registers are deleted only when the program finished without an error
  *   (deployment_executor.go: GenerateDeletes runs only after a clean exit); retainOnDelete drops them from the state
  *   without deleting them;
- * - a create that fails rejects every output of that resource in the program (mocks.js, resource.js; SDK 3.252 and
- *   later do the same under `--continue-on-error`).
+ * - a create that fails rejects the URN, id and every output of that resource in the program. Under
+ *   `--continue-on-error` the engine answers such a registration with result FAIL, and one that depends on a failed
+ *   resource with SKIP (step.go, Fail/Skip; deployment_executor.go), and the SDK this project uses (3.252 and later)
+ *   rejects them all (runtime/resource.js, `resultFailed`).
  * The providers' read-back and diff rules are in providers.ts.
  */
 import * as pulumi from "@pulumi/pulumi";
