@@ -9,6 +9,7 @@ import { checkServiceArguments, ServiceWithMigrationsArgs } from "./arguments";
 import { describeOutcome, MigrationOutcome } from "./outcome";
 import { planService } from "./plan";
 import { count, InvalidInputError } from "./problems";
+import { checkSdkVersion } from "./sdkVersion";
 
 /** The component's type token; part of every child's URN. */
 export const SERVICE_WITH_MIGRATIONS_TYPE = "library:index:ServiceWithMigrations";
@@ -42,6 +43,7 @@ export class ServiceWithMigrations extends pulumi.ComponentResource {
 
     constructor(name: string, args: ServiceWithMigrationsArgs, opts?: pulumi.ComponentResourceOptions) {
         // Checked before super(): a bad argument must not leave even the component registered.
+        checkSdkVersion(name);
         const { parsed, migrations } = checkArgs(name, args);
         super(SERVICE_WITH_MIGRATIONS_TYPE, name, {}, opts);
         const deployed = args.target.deploy(planService(name, args, parsed, migrations, this), this);
