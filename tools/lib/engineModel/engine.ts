@@ -90,6 +90,8 @@ interface Stored {
     state: Record<string, any>;
     retainOnDelete: boolean;
     propertyDependencies: Record<string, string[]>;
+    /** The `replaceOnChanges` option it was last registered with. */
+    replaceOnChanges: string[];
     /** Set when the create failed after the object existed: the provider's error. */
     initErrors?: string;
 }
@@ -208,8 +210,7 @@ export class FakeEngine {
      */
     private plan(type: string, old: Stored, inputs: Record<string, any>, replaceOnChanges: string[]): StepKind {
         const diff = providers.diff(type, old.state, inputs);
-        const listed = (key: string) =>
-            replaceOnChanges.some((path) => path === "*" || path === key || path.startsWith(`${key}.`) || key.startsWith(`${path}.`));
+        const listed = (key: string) => listedIn(replaceOnChanges, key);
         if (old.initErrors) {
             return listed("#initerror") || providers.replacesUnready(type, inputs) ? "replace" : diff.replace ? "replace" : "update";
         }
@@ -268,7 +269,13 @@ export class FakeEngine {
                 throw new Error(old!.initErrors);
             }
             const state = providers.update(type, old!.state, inputs);
-            this.state.set(urn, { ...old!, state, propertyDependencies: propertyDependencies(request), initErrors: undefined });
+            this.state.set(urn, {
+                ...old!,
+                state,
+                propertyDependencies: propertyDependencies(request),
+                replaceOnChanges: request.getReplaceonchangesList(),
+                initErrors: undefined,
+            });
             emit(`updated ${name}`);
             return { id: old!.id, state };
         }
@@ -298,6 +305,7 @@ export class FakeEngine {
                     state: providers.readBack(type, inputs),
                     retainOnDelete: false,
                     propertyDependencies: propertyDependencies(request),
+                    replaceOnChanges: request.getReplaceonchangesList(),
                     initErrors: failure,
                 });
             }
@@ -313,6 +321,7 @@ export class FakeEngine {
             state,
             retainOnDelete: request.getRetainondelete() ?? false,
             propertyDependencies: propertyDependencies(request),
+            replaceOnChanges: request.getReplaceonchangesList(),
         });
         emit(`created ${name}`);
         return { id, state };
@@ -321,7 +330,8 @@ export class FakeEngine {
     /**
      * The stored resources the engine deletes ahead of a delete-before-replace of `root`, in dependency order
      * (step_generator.go, calculateDependentReplacements): those with an input made from a resource being replaced,
-     * when the provider would replace them for that input turning unknown. Only inputs count: `dependsOn` does not.
+     * when the provider would replace them for that input turning unknown, or their `replaceOnChanges` lists it
+     * (applyReplaceOnChanges on that diff). Only inputs count: `dependsOn` does not.
      */
     private dependentReplacements(root: string): string[] {
         const replaced = new Set([root]);
@@ -334,7 +344,8 @@ export class FakeEngine {
                 const keys = Object.entries(stored.propertyDependencies)
                     .filter(([, urns]) => urns.some((u) => replaced.has(u)))
                     .map(([key]) => key);
-                if (keys.length > 0 && providers.replacesFor(stored.type, keys)) {
+                const replaces = providers.replacesFor(stored.type, keys) || keys.some((key) => listedIn(stored.replaceOnChanges, key));
+                if (keys.length > 0 && replaces) {
                     replaced.add(urn);
                     found.push(urn);
                     grew = true;
@@ -390,4 +401,9 @@ export class FakeEngine {
         }
         throw new Error(`the engine model has no invoke ${args.token}`);
     }
+}
+
+/** Whether `replaceOnChanges` lists the top-level property `key` (a path into it, the key itself, or `*`). */
+function listedIn(replaceOnChanges: readonly string[], key: string): boolean {
+    return replaceOnChanges.some((path) => path === "*" || path === key || path.startsWith(`${key}.`) || key.startsWith(`${path}.`));
 }
