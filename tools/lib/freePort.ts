@@ -10,11 +10,15 @@ import * as net from "net";
 const LOWEST = 20_000;
 const HIGHEST = 32_767;
 const ATTEMPTS = 50;
+/** Ports handed out by this process: free now, but the server asked for it may not have bound it yet. */
+const handedOut = new Set<number>();
 
 export async function freePort(): Promise<number> {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
         const port = LOWEST + Math.floor(Math.random() * (HIGHEST - LOWEST + 1));
-        if (await isFree(port)) return port;
+        if (handedOut.has(port) || !(await isFree(port))) continue;
+        handedOut.add(port);
+        return port;
     }
     throw new Error(`no free TCP port found on 127.0.0.1 in ${LOWEST}-${HIGHEST} after ${ATTEMPTS} tries`);
 }
