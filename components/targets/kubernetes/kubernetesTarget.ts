@@ -106,7 +106,7 @@ export class KubernetesTarget implements ServiceTarget {
         const migrations = createMigrationsConfigMap(plan, namespace, parent);
         const namespaceObject = this.settings.namespaceObject;
         const problem = firstProblem([
-            ...(namespaceObject ? [{ resource: namespaceObject, reason: `its namespace could not be created` }] : []),
+            ...(namespaceObject ? [{ resource: namespaceObject, reason: "its namespace could not be created" }] : []),
             ...database.mustExist,
             { resource: appSecret, reason: "its app role's Secret could not be created" },
             { resource: migrations, reason: "its migrations' ConfigMap could not be created" },
