@@ -8,7 +8,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { madeOf } from "../../service/whenCreated";
 import { BACKUP_MOUNT, BACKUP_SCRIPT, BACKUP_SCRIPT_PATH } from "./backupScript";
-import { dockerEnvs, ONE_SHOT, REPLACE_WHEN_NOT_INITIALIZED } from "./dockerSpelling";
+import { dockerEnvs, ONE_SHOT, oneShotOptions } from "./dockerSpelling";
 
 export interface BackupContainerArgs {
     name: string;
@@ -60,14 +60,7 @@ export function createBackupContainer(args: BackupContainerArgs, parent: pulumi.
             ...ONE_SHOT,
             labels: args.labels,
         },
-        {
-            parent,
-            dependsOn: args.dependsOn,
-            deleteBeforeReplace: true,
-            ...REPLACE_WHEN_NOT_INITIALIZED,
-            // Instead of the provider's 20 minutes (resource_docker_container.go, Timeouts).
-            customTimeouts: { create: `${args.timeoutSeconds}s` },
-        },
+        oneShotOptions(parent, args.dependsOn, args.timeoutSeconds),
     );
     return madeOf(container, [args.image, args.network, args.ownerPassword, args.tag, volume.name]);
 }

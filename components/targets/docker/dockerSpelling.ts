@@ -90,3 +90,23 @@ export const REPLACE_WHEN_NOT_INITIALIZED = { replaceOnChanges: ["#initerror"] }
  * its exit code (resource_docker_container_funcs.go).
  */
 export const ONE_SHOT = { attach: true, logs: true, mustRun: false } as const;
+
+/**
+ * Resource options of a one-shot container: its fixed name is freed before its replacement is created, a failed
+ * create is replaced on the next update, and it may run `timeoutSeconds` instead of the provider's 20-minute create
+ * timeout (resource_docker_container.go, Timeouts), past which a run still going would be reported as a container
+ * that could not be created.
+ */
+export function oneShotOptions(
+    parent: pulumi.Resource,
+    dependsOn: pulumi.Input<pulumi.Input<pulumi.Resource>[]>,
+    timeoutSeconds: number,
+): pulumi.CustomResourceOptions {
+    return {
+        parent,
+        dependsOn,
+        deleteBeforeReplace: true,
+        ...REPLACE_WHEN_NOT_INITIALIZED,
+        customTimeouts: { create: `${timeoutSeconds}s` },
+    };
+}

@@ -7,7 +7,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { FLYWAY_SQL_DIR } from "../../flyway/config";
 import { madeOf } from "../../service/whenCreated";
-import { dockerEnvs, ONE_SHOT, REPLACE_WHEN_NOT_INITIALIZED } from "./dockerSpelling";
+import { dockerEnvs, ONE_SHOT, oneShotOptions } from "./dockerSpelling";
 
 export interface FlywayContainerArgs {
     name: string;
@@ -38,15 +38,7 @@ export function createFlywayContainer(args: FlywayContainerArgs, parent: pulumi.
             ...ONE_SHOT,
             labels: args.labels,
         },
-        {
-            parent,
-            dependsOn: args.dependsOn,
-            deleteBeforeReplace: true,
-            ...REPLACE_WHEN_NOT_INITIALIZED,
-            // Instead of the provider's 20 minutes (resource_docker_container.go, Timeouts), past which a migration
-            // still running would be reported as a container that could not be created.
-            customTimeouts: { create: `${args.timeoutSeconds}s` },
-        },
+        oneShotOptions(parent, args.dependsOn, args.timeoutSeconds),
     );
     return madeOf(container, [args.image, args.network, ...Object.values(args.environment)]);
 }
