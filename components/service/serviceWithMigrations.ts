@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { APP_ROLE_CALLBACK_FILE } from "../flyway/appRole";
 import { MigrationSet, readMigrationFolder } from "../flyway/migrationFiles";
+import { afterAppsGate } from "./afterAppsGate";
 import { checkServiceArguments, ServiceWithMigrationsArgs } from "./arguments";
 import { describeOutcome, MigrationOutcome } from "./outcome";
 import { planService } from "./plan";
@@ -49,12 +50,15 @@ export class ServiceWithMigrations extends pulumi.ComponentResource {
         const deployed = args.target.deploy(planService(name, args, parsed, migrations, this), this);
 
         this.databaseAlias = deployed.databaseHost;
-        this.migrationOutcome = deployed.migration;
-        this.migrationSummary = deployed.migration.apply(describeOutcome);
+        // Every output settles only once the apps' gate has, so that a failed migration is reported against its
+        // resource while the program still runs (see afterAppsGate.ts).
+        const settled = <T>(value: pulumi.Output<T>) => afterAppsGate(deployed.appsGate, value);
+        this.migrationOutcome = settled(deployed.migration);
+        this.migrationSummary = this.migrationOutcome.apply(describeOutcome);
         // Derived from the outcome, not from the app resources: a failed service's apps never register, and an
         // output waiting on them would hang the update instead of letting it report the failure.
-        this.appContainerNames = deployed.migration.apply((o) => (o.status === "applied" ? deployed.appNames : []));
-        this.restoreCommand = deployed.restoreCommand;
+        this.appContainerNames = this.migrationOutcome.apply((o) => (o.status === "applied" ? deployed.appNames : []));
+        this.restoreCommand = deployed.restoreCommand && settled(deployed.restoreCommand);
         this.registerOutputs({
             databaseAlias: this.databaseAlias,
             migrationSummary: this.migrationSummary,

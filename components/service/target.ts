@@ -28,6 +28,11 @@ export interface ServiceTarget {
 export interface ServiceDeployment {
     /** How the migration ended, or why it did not run; never rejects. */
     migration: pulumi.Output<MigrationOutcome>;
+    /**
+     * What the apps wait on (their `dependsOn`): it rejects, in an update, when the migration did not apply. The
+     * component's outputs settle only after it has (see afterAppsGate.ts).
+     */
+    appsGate: pulumi.Output<unknown>;
     /** Where the apps and the migration reach the database (a DNS name on the platform's network). */
     databaseHost: string;
     /** Names of what runs the apps on the platform: Docker containers in replica order, or a Kubernetes Deployment. */

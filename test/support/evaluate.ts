@@ -32,9 +32,13 @@ export async function evaluate<T>(
     const { result: run, finish } = await engine.install(NAMESPACE, options);
     const errors: Error[] = [];
     const warnings: string[] = [];
+    // Set once the program's outputs have settled: from then on the SDK takes the program as finished (see below).
+    let outputsSettled = false;
+    const late: Error[] = [];
     const capture = (reason: unknown) => {
         const error = reason instanceof Error ? reason : new Error(String(reason));
         if (!errors.includes(error)) errors.push(error);
+        if (outputsSettled && !late.includes(error)) late.push(error);
     };
     // Stand in for the Pulumi language host while the program runs: it logs each distinct unhandled rejection as an
     // error of the update. Jest's own listener would instead fail the test, so it steps aside until the program ends.
@@ -51,17 +55,50 @@ export async function evaluate<T>(
         const result = withoutPromiseStackTraces(program);
         await onStarted?.(run.registrations);
         // An async program (index.ts is one) registers after its first await: let it finish; what it throws, the test sees.
-        if (result instanceof Promise) await result;
+        const outputs = result instanceof Promise ? await result : result;
+        void settledOutputs(outputs).then(() => (outputsSettled = true));
         await finished(waitForRPCs());
         // Let rejections raised in the last turn reach the handler.
         await new Promise((resolve) => setImmediate(resolve));
         finish(errors.length > 0);
+        if (late.length > 0) throw new ReportedAfterOutputsError(late);
         return { ...run, errors, warnings, result };
     } finally {
         warn.mockRestore();
         host.off("unhandledRejection", capture);
         jestListeners.forEach((listener) => host.on("unhandledRejection", listener));
     }
+}
+
+/**
+ * The SDK takes a program as finished once the outputs it returned have settled (runtime/stack.js, massage: every
+ * Output, Promise and Resource in them, deeply), and from then on prints an unhandled rejection with its JavaScript
+ * stack, under the stack rather than the resource it names (cmd/run/index.js, uncaughtHandler while `programRunning`
+ * is false). An error that arrives that late reads wrong to the user, so evaluate() refuses it: see
+ * components/service/afterAppsGate.ts.
+ */
+export class ReportedAfterOutputsError extends Error {
+    constructor(readonly late: Error[]) {
+        super(
+            `${late.length} error(s) reached the engine after the program's outputs had settled; the Pulumi CLI would print them ` +
+                `with a stack trace under the stack:\n${late.map((e) => e.message.split("\n")[0]).join("\n")}`,
+        );
+        this.name = "ReportedAfterOutputsError";
+    }
+}
+
+/** Resolves once every Output, Promise and Resource in `value` has settled, as the SDK's massage() awaits them. */
+async function settledOutputs(value: unknown, seen = new Set<unknown>()): Promise<void> {
+    if (value === null || typeof value !== "object" || seen.has(value)) return;
+    seen.add(value);
+    if (pulumi.Output.isInstance(value)) {
+        // OutputImpl.promise() (internal, as massage uses it): unknown in a preview resolves to undefined.
+        const inner = await (value as unknown as { promise(): Promise<unknown> }).promise().catch(() => undefined);
+        return settledOutputs(inner, seen);
+    }
+    if (value instanceof Promise) return settledOutputs(await value.catch(() => undefined), seen);
+    if (pulumi.Resource.isInstance(value)) return settledOutputs(value.urn, seen);
+    await Promise.all(Object.values(value as object).map((v) => settledOutputs(v, seen)));
 }
 
 /** A registration still waiting when this expires waits on an Output that never settles: a real update would hang. */

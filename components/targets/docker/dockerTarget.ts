@@ -119,6 +119,7 @@ export class DockerTarget implements ServiceTarget {
         const migration = notRun.apply((stop) => (stop ? pulumi.output(stop) : exitCodeOutcome(name, flyway)));
         warnInPreview(migration, flyway, parent);
         const dependants = args.replicas === 1 ? "its app container was" : `its ${args.replicas} app containers were`;
+        const appsGate = whenMigrationApplied(migration, flyway, dependants, notRunError);
         createAppContainers(
             {
                 name,
@@ -134,12 +135,13 @@ export class DockerTarget implements ServiceTarget {
                 limits: args.limits,
                 health: args.health,
                 rollout: args.rollout ?? "rolling",
-                dependsOn: whenMigrationApplied(migration, flyway, dependants, notRunError),
+                dependsOn: appsGate,
             },
             parent,
         );
         return {
             migration,
+            appsGate,
             databaseHost,
             appNames: Array.from({ length: args.replicas }, (_, i) => replicaName(dockerName, i + 1)),
             restoreCommand: backup?.restoreCommand,

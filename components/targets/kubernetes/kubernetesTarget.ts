@@ -119,10 +119,11 @@ export class KubernetesTarget implements ServiceTarget {
             parent,
         );
         const migration = notRun.apply((stop) => (stop ? pulumi.output<MigrationOutcome>(stop) : jobOutcome(plan.name, job)));
+        const appsGate = whenJobCompleted(migration, job, notRunError, parent);
         if (plan.args.replicas > 0) {
-            createApps(plan, { namespace, database, dependsOn: whenJobCompleted(migration, job, notRunError, parent) }, parent);
+            createApps(plan, { namespace, database, dependsOn: appsGate }, parent);
         }
-        return { migration, databaseHost: `${names.cluster}-rw`, appNames: plan.args.replicas > 0 ? [names.app] : [] };
+        return { migration, appsGate, databaseHost: `${names.cluster}-rw`, appNames: plan.args.replicas > 0 ? [names.app] : [] };
     }
 }
 
