@@ -4,6 +4,7 @@
  * what happened, and stack outputs derived from them always settle.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { resourceError } from "./resourceError";
 import { registeredOf, whenCreated } from "./whenCreated";
 
 export type MigrationOutcome =
@@ -120,5 +121,5 @@ export function whenMayMigrate(
 /** One error object per service for everything that did not run: Pulumi reports one error object once. */
 export function notRunErrors(parent: pulumi.Resource): (outcome: NotRun) => Error {
     let error: Error | undefined;
-    return (outcome) => (error ??= new pulumi.ResourceError(notRunMessage(outcome), parent, true));
+    return (outcome) => (error ??= resourceError(notRunMessage(outcome), parent));
 }

@@ -2,6 +2,7 @@
  * Running a program the way `pulumi up` or `pulumi preview` would, against the engine model, and reading its Outputs.
  */
 import * as pulumi from "@pulumi/pulumi";
+import * as util from "util";
 import { FakeEngine, Registration, RunOptions, RunResult, waitForRPCs } from "../../tools/lib/engineModel/engine";
 import { NAMESPACE } from "../../tools/lib/repository";
 import { withoutPromiseStackTraces } from "../../components/stack/shortStackTraces";
@@ -62,6 +63,8 @@ export async function evaluate<T>(
         await new Promise((resolve) => setImmediate(resolve));
         finish(errors.length > 0);
         if (late.length > 0) throw new ReportedAfterOutputsError(late);
+        const costly = errors.filter(renderedBeyondMessage);
+        if (costly.length > 0) throw new CostlyErrorRenderingError(costly);
         return { ...run, errors, warnings, result };
     } finally {
         warn.mockRestore();
@@ -84,6 +87,34 @@ export class ReportedAfterOutputsError extends Error {
                 `with a stack trace under the stack:\n${late.map((e) => e.message.split("\n")[0]).join("\n")}`,
         );
         this.name = "ReportedAfterOutputsError";
+    }
+}
+
+/** What the SDK renders of every error it reports, hideStack or not (cmd/run/run.js, uncaughtHandler; cmd/run/error.js). */
+function sdkRendering(error: Error): string {
+    return util.inspect(error, { colors: true });
+}
+/** Room for the error's name, its flags (hideStack) and the rejected promise the SDK hangs on it. */
+const RENDERING_MARGIN = 1000;
+
+/** The program's own errors (hideStack ResourceErrors) must render as their message: no frames, no resource graph. */
+function renderedBeyondMessage(error: Error): boolean {
+    if (!(pulumi.ResourceError.isInstance(error) && error.hideStack)) return false;
+    const rendering = sdkRendering(error);
+    return /\n\s+at /.test(rendering) || rendering.length > error.message.length + RENDERING_MARGIN;
+}
+
+/**
+ * An error whose rendering goes beyond its message: stack frames (which Node's colouring can take tens of seconds
+ * over, nodejs/node#64011) or the properties of the resource it names. See components/service/resourceError.ts.
+ */
+export class CostlyErrorRenderingError extends Error {
+    constructor(readonly costly: Error[]) {
+        super(
+            `${costly.length} error(s) the SDK would render beyond their message (stack frames or a resource graph), at a cost the ` +
+                `update waits for:\n${costly.map((e) => sdkRendering(e).slice(0, 300)).join("\n")}`,
+        );
+        this.name = "CostlyErrorRenderingError";
     }
 }
 

@@ -16,6 +16,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { logTail, summarizeFlywayLog } from "../../flyway/log";
 import { MigrationOutcome, NotRun, notRunMessage } from "../../service/outcome";
+import { resourceError } from "../../service/resourceError";
 import { registeredOf, whenCreated } from "../../service/whenCreated";
 
 type Failed = Extract<MigrationOutcome, { status: "failed" }>;
@@ -87,7 +88,7 @@ export function whenMigrationApplied(
         if (pulumi.runtime.isDryRun()) return registeredOf([flyway]);
         if (result.status === "failed") {
             return flyway.urn.apply((urn): pulumi.Resource[] => {
-                throw new pulumi.ResourceError(migrationFailedMessage(result, urn, dependants), flyway, true);
+                throw resourceError(migrationFailedMessage(result, urn, dependants), flyway);
             });
         }
         // Not a word about the Flyway container here: it never registered, and its outputs never resolve.

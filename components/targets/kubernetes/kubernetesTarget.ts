@@ -12,6 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { MigrationSet } from "../../flyway/migrationFiles";
 import type { ServiceArguments } from "../../service/arguments";
 import { createProblem, MigrationOutcome, NotRun, notRunBecause, notRunErrors, whenMayMigrate } from "../../service/outcome";
+import { resourceError } from "../../service/resourceError";
 import type { ServicePlan } from "../../service/plan";
 import { madeOf, registeredOf, whenCreated } from "../../service/whenCreated";
 import type { ArgumentProblem, ServiceDeployment, ServiceTarget } from "../../service/target";
@@ -165,12 +166,11 @@ function whenJobCompleted(
         if (result.status === "applied") return pulumi.output<pulumi.Resource[]>([job]);
         if (pulumi.runtime.isDryRun()) return registeredOf([job]);
         if (result.status === "failed") {
-            throw (failedError ??= new pulumi.ResourceError(
+            throw (failedError ??= resourceError(
                 `${result.service}: the migration Job failed, so its Deployment was not created or changed; its pods keep serving ` +
                     `the last good schema. The Job's error carries the end of Flyway's log (kubectl logs job/${result.service}-migrate). ` +
                     `Fix the migration and run \`pulumi up\` again: the failed Job is replaced and runs once more.`,
                 parent,
-                true,
             ));
         }
         throw notRunError(result);
