@@ -55,6 +55,15 @@ describe("pull-request workflow", () => {
         installsAndTests(pr.jobs.test);
     });
 
+    it("runs the real-engine test after the tests, with the official images (the runner can pull them)", () => {
+        const real = pr.jobs["real-engine"];
+        expect(real.needs).toBe("test");
+        const runs = real.steps.map((s) => s.run);
+        expect(runs.indexOf("npm run test:real")).toBeGreaterThan(runs.indexOf("npm ci"));
+        // Neither stand-ins nor an offline toolchain: what a user with internet runs.
+        expect(JSON.stringify(real)).not.toMatch(/LIBRARY_REAL_IMAGES|PULUMI_TOOLCHAIN_DIR/);
+    });
+
     it("posts `pulumi preview --diff` of every stack on the pull request, with the official action, after the tests", () => {
         const preview = pr.jobs.preview;
         expect(preview.needs).toBe("test");

@@ -13,14 +13,8 @@ const ATTEMPTS = 50;
 /** Ports handed out by this process: free now, but the server asked for it may not have bound it yet. */
 const handedOut = new Set<number>();
 
-export async function freePort(): Promise<number> {
-    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-        const port = LOWEST + Math.floor(Math.random() * (HIGHEST - LOWEST + 1));
-        if (handedOut.has(port) || !(await isFree(port))) continue;
-        handedOut.add(port);
-        return port;
-    }
-    throw new Error(`no free TCP port found on 127.0.0.1 in ${LOWEST}-${HIGHEST} after ${ATTEMPTS} tries`);
+export function freePort(): Promise<number> {
+    return freePorts(1);
 }
 
 function isFree(port: number): Promise<boolean> {
@@ -29,4 +23,17 @@ function isFree(port: number): Promise<boolean> {
         probe.once("error", () => resolve(false));
         probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
     });
+}
+
+/** `count` consecutive TCP ports, all free on this machine at the moment of asking (replicas publish on a range). */
+export async function freePorts(count: number): Promise<number> {
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+        const first = LOWEST + Math.floor(Math.random() * (HIGHEST - LOWEST + 1 - count));
+        const range = Array.from({ length: count }, (_, i) => first + i);
+        if (range.some((port) => handedOut.has(port))) continue;
+        if (!(await Promise.all(range.map(isFree))).every(Boolean)) continue;
+        range.forEach((port) => handedOut.add(port));
+        return first;
+    }
+    throw new Error(`no ${count} consecutive free TCP ports found on 127.0.0.1 in ${LOWEST}-${HIGHEST} after ${ATTEMPTS} tries`);
 }
