@@ -94,14 +94,16 @@ export class ReportedAfterOutputsError extends Error {
 function sdkRendering(error: Error): string {
     return util.inspect(error, { colors: true });
 }
-/** Room for the error's name, its flags (hideStack) and the rejected promise the SDK hangs on it. */
-const RENDERING_MARGIN = 1000;
 
-/** The program's own errors (hideStack ResourceErrors) must render as their message: no frames, no resource graph. */
+/**
+ * Whether one of the program's own errors (a hideStack ResourceError) renders more than its message in a way that
+ * costs: stack frames, or a resource among its enumerable properties (whose Outputs and parents the rendering walks).
+ * (The SDK also hangs the rejected promise on it, `err.promise`, runtime/debuggable.js: small in a real program.)
+ */
 function renderedBeyondMessage(error: Error): boolean {
     if (!(pulumi.ResourceError.isInstance(error) && error.hideStack)) return false;
-    const rendering = sdkRendering(error);
-    return /\n\s+at /.test(rendering) || rendering.length > error.message.length + RENDERING_MARGIN;
+    const resources = Object.values(error).filter((value) => pulumi.Resource.isInstance(value));
+    return resources.length > 0 || /\n\s+at /.test(sdkRendering(error));
 }
 
 /**
