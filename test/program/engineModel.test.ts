@@ -2,7 +2,7 @@
  * The engine model's own rules, on a minimal program, where the library stack would hide them.
  */
 import * as docker from "@pulumi/docker";
-import { FakeEngine } from "../../tools/lib/engineModel/engine";
+import { FakeEngine } from "../support/engineModel/engine";
 import { evaluate } from "../support/evaluate";
 
 /** Two containers; the second's `restart` (changed in place by the provider) is made from the first's name. */

@@ -2,7 +2,7 @@
  * index.ts as `pulumi up` runs it: the stack's configuration as the CLI hands it over, read, validated and deployed.
  */
 import * as path from "path";
-import { CONTAINER } from "../../tools/lib/engineModel/providers";
+import { CONTAINER } from "../support/engineModel/providers";
 import { NAMESPACE, PROJECT_DIR } from "../../tools/lib/repository";
 import { evaluate, promiseOf } from "../support/evaluate";
 import { FIXTURE_DIR, fixtureConfig } from "../support/fixtureStack";

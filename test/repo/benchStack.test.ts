@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import { validateStack } from "../../components/config/validateStack";
 import { deployLibraryStack } from "../../components/stack/libraryStack";
-import { BenchServices, syntheticStack } from "../../tools/lib/benchStack";
+import { BenchServices, syntheticStack } from "../bench/benchStack";
 import { NAMESPACE } from "../../tools/lib/repository";
 import { evaluate } from "../support/evaluate";
 

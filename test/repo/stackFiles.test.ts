@@ -4,8 +4,8 @@
  */
 import { validateStack } from "../../components/config/validateStack";
 import { deployLibraryStack } from "../../components/stack/libraryStack";
-import { FakeEngine } from "../../tools/lib/engineModel/engine";
-import { CONTAINER } from "../../tools/lib/engineModel/providers";
+import { FakeEngine } from "../support/engineModel/engine";
+import { CONTAINER } from "../support/engineModel/providers";
 import { NAMESPACE, PROJECT_DIR, rawConfig, stackNames } from "../../tools/lib/repository";
 import { evaluate, promiseOf } from "../support/evaluate";
 import { changes } from "../support/fixtureStack";

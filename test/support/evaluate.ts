@@ -3,7 +3,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as util from "util";
-import { FakeEngine, Registration, RunOptions, RunResult, waitForRPCs } from "../../tools/lib/engineModel/engine";
+import { FakeEngine, Registration, RunOptions, RunResult, waitForRPCs } from "./engineModel/engine";
 import { NAMESPACE } from "../../tools/lib/repository";
 import { withoutPromiseStackTraces } from "../../components/stack/shortStackTraces";
 

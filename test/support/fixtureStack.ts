@@ -6,7 +6,7 @@
 import * as path from "path";
 import { validateStack } from "../../components/config/validateStack";
 import { deployLibraryStack } from "../../components/stack/libraryStack";
-import type { StepKind } from "../../tools/lib/engineModel/engine";
+import type { StepKind } from "./engineModel/engine";
 
 export const FIXTURE_DIR = path.join(__dirname, "..", "fixtures", "library");
 export const FIXTURE_NAMESPACE = "library";

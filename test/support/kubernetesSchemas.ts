@@ -8,7 +8,7 @@ import Ajv from "ajv";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import type { Registration } from "../../tools/lib/engineModel/engine";
+import type { Registration } from "./engineModel/engine";
 
 const CRD = path.join(__dirname, "..", "fixtures", "crds", "postgresql.cnpg.io_clusters.yaml");
 

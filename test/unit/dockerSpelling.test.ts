@@ -3,7 +3,7 @@
  */
 import { cpusProblem, dockerCpus, goDuration, nanoCpusToDecimal } from "../../components/targets/docker/dockerSpelling";
 import { validateStack } from "../../components/config/validateStack";
-import { goDurationString, parseCpus } from "../../tools/lib/engineModel/providers";
+import { goDurationString, parseCpus } from "../support/engineModel/providers";
 import { ONE_MIGRATION, projectWith, serviceBlock } from "../support/fixtures";
 
 describe("cpus as the Docker provider reads them back", () => {

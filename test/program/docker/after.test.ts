@@ -1,11 +1,11 @@
 /**
  * `after`: order between services' migrations, on the fixture stack.
  */
-import { validateStack } from "../../components/config/validateStack";
-import { evaluate, promiseOf } from "../support/evaluate";
-import { Registration } from "../../tools/lib/engineModel/engine";
-import { CONTAINER } from "../../tools/lib/engineModel/providers";
-import { deployStack, FIXTURE_DIR, FIXTURE_NAMESPACE, fixtureConfig, RawStack } from "../support/fixtureStack";
+import { validateStack } from "../../../components/config/validateStack";
+import { evaluate, promiseOf } from "../../support/evaluate";
+import { Registration } from "../../support/engineModel/engine";
+import { CONTAINER } from "../../support/engineModel/providers";
+import { deployStack, FIXTURE_DIR, FIXTURE_NAMESPACE, fixtureConfig, RawStack } from "../../support/fixtureStack";
 
 /** The fixture stack with `after` lists set as given. */
 function devWith(after: Record<string, string[]>): RawStack {

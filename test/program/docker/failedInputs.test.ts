@@ -4,9 +4,9 @@
  * outputs never settle (see components/service/whenCreated.ts). Each case fails one resource a service is made of
  * and checks that the program finishes, says what failed, and deploys the other services.
  */
-import { FakeEngine, RunOptions } from "../../tools/lib/engineModel/engine";
-import { evaluate, settled } from "../support/evaluate";
-import { changes, deployStack, fixtureConfig, RawStack } from "../support/fixtureStack";
+import { FakeEngine, RunOptions } from "../../support/engineModel/engine";
+import { evaluate, settled } from "../../support/evaluate";
+import { changes, deployStack, fixtureConfig, RawStack } from "../../support/fixtureStack";
 
 const PULL_DENIED = "Error response from daemon: pull access denied, repository does not exist or may require 'docker login'";
 

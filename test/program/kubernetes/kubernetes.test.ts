@@ -4,14 +4,14 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { migrateOnlyArgs } from "../../components/stack/migrateOnly";
-import { FakeEngine, Registration } from "../../tools/lib/engineModel/engine";
-import { refreshExcludeCheck, urnMatches } from "../../tools/lib/engineModel/targets";
-import { NAMESPACE } from "../../tools/lib/repository";
-import { evaluate, named, settled } from "../support/evaluate";
-import { copyOfFixture } from "../support/fixtures";
-import { changes, deployStack, kubernetesConfig, RawStack } from "../support/fixtureStack";
-import { kubernetesSchemaProblems, selects } from "../support/kubernetesSchemas";
+import { migrateOnlyArgs } from "../../../components/stack/migrateOnly";
+import { FakeEngine, Registration } from "../../support/engineModel/engine";
+import { refreshExcludeCheck, urnMatches } from "../../support/engineModel/targets";
+import { NAMESPACE } from "../../../tools/lib/repository";
+import { evaluate, named, settled } from "../../support/evaluate";
+import { copyOfFixture } from "../../support/fixtures";
+import { changes, deployStack, kubernetesConfig, RawStack } from "../../support/fixtureStack";
+import { kubernetesSchemaProblems, selects } from "../../support/kubernetesSchemas";
 
 const deployK8s = (raw: RawStack = kubernetesConfig(), projectDir?: string) => deployStack(raw, "dev", projectDir);
 const ofKind = (registrations: Registration[], kind: string) => registrations.filter((r) => r.type.endsWith(`:${kind}`));

@@ -5,10 +5,10 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { FakeEngine, FlywayResult, Registration } from "../../tools/lib/engineModel/engine";
-import { evaluate, named, settled } from "../support/evaluate";
-import { copyOfFixture } from "../support/fixtures";
-import { changes, deployStack, fixtureConfig, RawStack } from "../support/fixtureStack";
+import { FakeEngine, FlywayResult, Registration } from "../../support/engineModel/engine";
+import { evaluate, named, settled } from "../../support/evaluate";
+import { copyOfFixture } from "../../support/fixtures";
+import { changes, deployStack, fixtureConfig, RawStack } from "../../support/fixtureStack";
 
 /** The fixture with backups on for every service, keeping `keep` dumps. */
 function withBackups(keep = 5): RawStack {

@@ -20,14 +20,14 @@ import { fork } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { validateStack } from "../components/config/validateStack";
-import { loadSqlParser } from "../components/flyway/sqlStatements";
-import { deployLibraryStack } from "../components/stack/libraryStack";
-import { withoutPromiseStackTraces } from "../components/stack/shortStackTraces";
-import { syntheticStack } from "./lib/benchStack";
-import { FakeEngine, waitForRPCs } from "./lib/engineModel/engine";
-import { CONTAINER } from "./lib/engineModel/providers";
-import { NAMESPACE } from "./lib/repository";
+import { validateStack } from "../../components/config/validateStack";
+import { loadSqlParser } from "../../components/flyway/sqlStatements";
+import { deployLibraryStack } from "../../components/stack/libraryStack";
+import { withoutPromiseStackTraces } from "../../components/stack/shortStackTraces";
+import { syntheticStack } from "./benchStack";
+import { FakeEngine, waitForRPCs } from "../support/engineModel/engine";
+import { CONTAINER } from "../support/engineModel/providers";
+import { NAMESPACE } from "../../tools/lib/repository";
 
 // Roughly what these take on a laptop: a postgres container on a fresh volume runs initdb before its healthcheck
 // passes; the backup starts a container and dumps a small database; Flyway starts a JVM before it migrates; an app
@@ -120,7 +120,7 @@ type Runner = "tsx" | "ts-node";
 
 /** Runs one measurement in a fresh process under `runner`. */
 function measure(options: Options, runner: Runner = "tsx"): Promise<Measurement> {
-    const execArgv = runner === "tsx" ? process.execArgv : ["-r", path.join(__dirname, "lib", "tsNodeRegister.js")];
+    const execArgv = runner === "tsx" ? process.execArgv : ["-r", path.join(__dirname, "tsNodeRegister.js")];
     return new Promise((resolve, reject) => {
         const child = fork(__filename, ["--measure", JSON.stringify(options)], { execArgv });
         child.once("message", (m) => resolve(m as Measurement));

@@ -23,13 +23,11 @@ import { CONTAINER, digestOf, providers, RANDOM_PASSWORD, REGISTRY_IMAGE_INVOKE,
 // Internal to the SDK (no public types), hence require: waitForRPCs is how the real language host knows a program has
 // finished (every registration, including the ones waiting on a migration gate, has reached the engine or failed);
 // the mock monitor and setMockOptions are what pulumi.runtime.setMocks uses underneath.
-/* eslint-disable @typescript-eslint/no-require-imports */
 export const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
 const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: new (mocks: pulumi.runtime.Mocks) => any };
 const { setMockOptions } = require("@pulumi/pulumi/runtime/settings") as {
     setMockOptions(monitor: unknown, project: string, stack: string, preview: boolean): void;
 };
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 export type StepKind = "same" | "create" | "update" | "replace" | "delete";
 

@@ -5,10 +5,10 @@
  * "Serving" counts the service's replicas that exist and passed their healthcheck: a replica's create finishes only
  * once it is healthy (`wait`), so `created` is the moment it serves and `deleted` the moment it stops.
  */
-import { FakeEngine } from "../../tools/lib/engineModel/engine";
-import { CONTAINER } from "../../tools/lib/engineModel/providers";
-import { evaluate, named } from "../support/evaluate";
-import { changes, deployStack, fixtureConfig, RawStack } from "../support/fixtureStack";
+import { FakeEngine } from "../../support/engineModel/engine";
+import { CONTAINER } from "../../support/engineModel/providers";
+import { evaluate, named } from "../../support/evaluate";
+import { changes, deployStack, fixtureConfig, RawStack } from "../../support/fixtureStack";
 
 /** Simulated time from a replica's create to its first passing healthcheck. */
 const START_MS = 15;

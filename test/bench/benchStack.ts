@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { MigrationLock, readLock, writeLock } from "../../components/flyway/lock";
-import { PROJECT_DIR } from "./repository";
+import { PROJECT_DIR } from "../../tools/lib/repository";
 
 export interface BenchServices {
     replicas: number;

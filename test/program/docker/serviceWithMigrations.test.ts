@@ -2,10 +2,10 @@
  * The component on Docker, in the fixture stack: the resources each service gets, their inputs, and gating the apps
  * on the migration's success.
  */
-import { Registration } from "../../tools/lib/engineModel/engine";
-import { CONTAINER } from "../../tools/lib/engineModel/providers";
-import { evaluate, named, promiseOf } from "../support/evaluate";
-import { deployStack } from "../support/fixtureStack";
+import { Registration } from "../../support/engineModel/engine";
+import { CONTAINER } from "../../support/engineModel/providers";
+import { evaluate, named, promiseOf } from "../../support/evaluate";
+import { deployStack } from "../../support/fixtureStack";
 
 const deployDev = deployStack();
 const containerNames = (registrations: Registration[]) =>

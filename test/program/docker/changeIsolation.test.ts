@@ -3,10 +3,10 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { FakeEngine } from "../../tools/lib/engineModel/engine";
-import { evaluate, named } from "../support/evaluate";
-import { copyOfFixture } from "../support/fixtures";
-import { changes, deployStack, fixtureConfig, RawStack } from "../support/fixtureStack";
+import { FakeEngine } from "../../support/engineModel/engine";
+import { evaluate, named } from "../../support/evaluate";
+import { copyOfFixture } from "../../support/fixtures";
+import { changes, deployStack, fixtureConfig, RawStack } from "../../support/fixtureStack";
 
 /** Deploys the fixture stack, then previews `changed` against it: what the preview plans, by resource. */
 async function planAfter(change: (raw: RawStack, projectDir: string) => void) {

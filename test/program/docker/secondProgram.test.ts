@@ -2,11 +2,11 @@
  * The component used by a program that is not ours: its own network, service and migrations, no stack config.
  */
 import * as path from "path";
-import { DockerTarget, InvalidServiceArgumentsError, ServiceWithMigrations } from "../../components";
-import { evaluate, named, promiseOf } from "../support/evaluate";
-import { CONTAINER } from "../../tools/lib/engineModel/providers";
+import { DockerTarget, InvalidServiceArgumentsError, ServiceWithMigrations } from "../../../components";
+import { evaluate, named, promiseOf } from "../../support/evaluate";
+import { CONTAINER } from "../../support/engineModel/providers";
 
-const ordersMigrations = path.join(__dirname, "..", "fixtures", "ordersProgram", "migrations", "orders");
+const ordersMigrations = path.join(__dirname, "..", "..", "fixtures", "ordersProgram", "migrations", "orders");
 const baseArgs = {
     target: new DockerTarget({ network: "shop" }),
     appImage: "ghcr.io/acme/orders:2.0.0",
@@ -18,7 +18,7 @@ const baseArgs = {
 describe("ServiceWithMigrations used by another program", () => {
     it("registers nothing when imported", async () => {
         const { registrations } = await evaluate(() => {
-            jest.isolateModules(() => require("../../components"));
+            jest.isolateModules(() => require("../../../components"));
         });
         expect(registrations).toEqual([]);
     });
@@ -26,8 +26,8 @@ describe("ServiceWithMigrations used by another program", () => {
     it("builds that program's service from its own folder and arguments", async () => {
         const { registrations, errors, result } = await evaluate(
             () => {
-                let program!: typeof import("../fixtures/ordersProgram");
-                jest.isolateModules(() => (program = require("../fixtures/ordersProgram")));
+                let program!: typeof import("../../fixtures/ordersProgram");
+                jest.isolateModules(() => (program = require("../../fixtures/ordersProgram")));
                 return program;
             },
             { stack: "shop-prod" },

@@ -3,12 +3,12 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { DockerTarget } from "../../components/targets/docker/dockerTarget";
-import { appContainersGlob } from "../../components/targets/docker/appExcludes";
-import { ServiceWithMigrations } from "../../components/service/serviceWithMigrations";
-import { urnMatches } from "../../tools/lib/engineModel/targets";
-import { evaluate, promiseOf } from "../support/evaluate";
-import { FIXTURE_DIR } from "../support/fixtureStack";
+import { DockerTarget } from "../../../components/targets/docker/dockerTarget";
+import { appContainersGlob } from "../../../components/targets/docker/appExcludes";
+import { ServiceWithMigrations } from "../../../components/service/serviceWithMigrations";
+import { urnMatches } from "../../support/engineModel/targets";
+import { evaluate, promiseOf } from "../../support/evaluate";
+import { FIXTURE_DIR } from "../../support/fixtureStack";
 
 describe("migrate-only", () => {
     it("matches the app containers exactly as the program registers them, and nothing else", async () => {

@@ -4,13 +4,13 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { migrateOnlyArgs } from "../../components/stack/migrateOnly";
-import { FakeEngine, Registration } from "../../tools/lib/engineModel/engine";
-import { evaluate, named, settled } from "../support/evaluate";
-import { copyOfFixture } from "../support/fixtures";
-import { CONTAINER } from "../../tools/lib/engineModel/providers";
-import { refreshExcludeCheck, urnMatches } from "../../tools/lib/engineModel/targets";
-import { changes, deployStack, fixtureConfig, productionLikeConfig, RawStack } from "../support/fixtureStack";
+import { migrateOnlyArgs } from "../../../components/stack/migrateOnly";
+import { FakeEngine, Registration } from "../../support/engineModel/engine";
+import { evaluate, named, settled } from "../../support/evaluate";
+import { copyOfFixture } from "../../support/fixtures";
+import { CONTAINER } from "../../support/engineModel/providers";
+import { refreshExcludeCheck, urnMatches } from "../../support/engineModel/targets";
+import { changes, deployStack, fixtureConfig, productionLikeConfig, RawStack } from "../../support/fixtureStack";
 
 const config = (stack: "dev" | "prod"): RawStack => (stack === "dev" ? fixtureConfig() : productionLikeConfig());
 const deploy = (raw: RawStack, stack = "dev", projectDir?: string) => deployStack(raw, stack, projectDir);
