@@ -9,10 +9,13 @@ import { configNamespace } from "./components/config/namespace";
 import { namespacedConfig } from "./components/config/stackConfig";
 import { validateStack } from "./components/config/validateStack";
 import { loadSqlParser } from "./components/flyway/sqlStatements";
-import { deployLibraryStack } from "./components/stack/libraryStack";
+import { deployLibraryStack, ServiceOutputs } from "./components/stack/libraryStack";
 import { withoutPromiseStackTraces } from "./components/stack/shortStackTraces";
 
-export = async () => {
+/** The stack's outputs: the platform's own (Docker's `network`, Kubernetes' `namespace`) and each service's. */
+type StackOutputs = { [platformOutput: string]: pulumi.Output<any> } & { services: Record<string, ServiceOutputs> };
+
+export = async (): Promise<StackOutputs> => {
     await loadSqlParser();
     const namespace = configNamespace(__dirname);
     // Every `<namespace>:*` key of the stack, read once (all of them, so that a misspelt key is reported, not ignored).
@@ -20,12 +23,6 @@ export = async () => {
     const settings = validateStack(raw, __dirname, namespace, pulumi.getStack());
     // Registration is the SDK's bookkeeping, most of it capturing stack traces nobody reads: see shortStackTraces.ts.
     const library = withoutPromiseStackTraces(() => deployLibraryStack(settings, pulumi.getStack()));
-    return {
-        /** Docker: the stack network's name. */
-        network: library.network,
-        /** Kubernetes: the stack's namespace. */
-        namespace: library.namespace,
-        /** Per service: database alias, Flyway's summary, app container names (or the Deployment). */
-        services: library.services,
-    };
+    // Spread, the platform's outputs lose their index type; they are Outputs all the same.
+    return { ...library.platform, services: library.services } as StackOutputs;
 };

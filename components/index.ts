@@ -2,8 +2,13 @@
  * The reusable parts, for programs that import them. Importing registers nothing.
  */
 export { ServiceWithMigrations, InvalidServiceArgumentsError } from "./service/serviceWithMigrations";
-export type { ServiceWithMigrationsArgs, ContainerLimits } from "./service/arguments";
-export type { ServiceTarget, ServiceDeployment } from "./service/target";
+export type { ServiceWithMigrationsArgs, MigrationSource } from "./service/serviceWithMigrations";
+export type { ContainerLimits, ServiceArguments } from "./service/arguments";
+export type { ServiceTarget, ServiceDeployment, ServiceResources, ArgumentProblem } from "./service/target";
+export type { TargetKeys } from "./service/arguments";
+export { migrationChain, MigrationChainSpec, RequiredObject } from "./service/migrationChain";
+export { madeOf, whenCreated } from "./service/whenCreated";
+export { resourceError } from "./service/resourceError";
 export type { ServicePlan } from "./service/plan";
 export type { MigrationOutcome } from "./service/outcome";
 export { DockerTarget, DockerTargetArgs } from "./targets/docker/dockerTarget";

@@ -1,54 +1,69 @@
 /**
  * The shape of the stack's configuration (`<namespace>:*` keys in Pulumi.<stack>.yaml) and how a shape error reads.
- * A service block is the component's own arguments (service/arguments.ts) plus the keys only a stack file has; rules
- * that need more than one value at a time are in validateStack.ts.
+ * The keys every stack has are here; each target adds its stack-wide keys, and a service block is the component's
+ * own arguments on that target (service/arguments.ts and the target's keys) plus the keys only a stack file has.
+ * Rules that need more than one value at a time are in validateStack.ts.
  */
 import { z } from "zod";
-import { describeArgumentIssues, EXPECTED_ARGUMENTS, nestedKeys, serviceArgumentsSchema } from "../service/arguments";
+import { firstArgumentsShape, restArgumentsShape } from "../service/arguments";
+import { describeIssues } from "../service/problems";
+import type { TargetDefinition } from "../targets/definition";
+import { DEFAULT_TARGET, TargetRegistry } from "../targets/registry";
 
-/** One service's block under `<namespace>:services`. */
-export const serviceConfigSchema = z.strictObject({
-    /** Image the apps run; a Spring Boot service's image, or any HTTP image standing in for it. */
-    image: z.string(),
-    ...serviceArgumentsSchema.shape,
-    /** Extra environment of the apps; in a stack file, values are text. */
-    env: z.record(z.string(), z.string()).default({}),
-    /** This service's PostgreSQL image, instead of the stack-wide `postgresImage` (e.g. to upgrade one service first). */
-    postgresImage: z.string().optional(),
-    /** Services whose migrations must have applied before this service's migration starts. */
-    after: z.array(z.string()).default([]),
-});
+/** The keys every stack has, whatever its target. */
+export function baseStackShape(targets: TargetRegistry) {
+    const names = Object.keys(targets);
+    return {
+        /** Services by name. */
+        services: z.record(z.string(), z.unknown()).meta({ expected: "a map from service name to { image, replicas, port, env }" }),
+        /** Where the stack runs. @default "docker" */
+        target: z
+            .enum(names as [string, ...string[]])
+            .default(DEFAULT_TARGET)
+            .meta({ expected: names.join(" or ") }),
+        /** PostgreSQL image of every service's database. @default the target's (TargetDefinition.defaultPostgresImage) */
+        postgresImage: z.string().optional().meta({ expected: "an image reference such as postgres:17" }),
+        /** Flyway image for every service's one-shot migration. @default "flyway/flyway:11" */
+        flywayImage: z.string().default("flyway/flyway:11").meta({ expected: "an image reference such as flyway/flyway:11" }),
+        /** Folder holding one migrations folder per service, relative to the project. @default "migrations" */
+        migrationsDir: z.string().default("migrations").meta({ expected: "a folder path such as migrations" }),
+    };
+}
 
-/** Kubernetes: the stack's place on the cluster. */
-export const kubernetesSchema = z.strictObject({
-    /** The stack's namespace, which the program creates; default `library-<stack>`. */
-    namespace: z.string().optional(),
-    /** Where the CloudNativePG operator runs. */
-    operatorNamespace: z.string().default("cnpg-system"),
-});
+/** One service's block under `<namespace>:services` on `definition`'s target. */
+export function serviceConfigSchema(definition: TargetDefinition) {
+    const keys = definition.serviceKeys;
+    return z.strictObject({
+        /** Image the apps run; a Spring Boot service's image, or any HTTP image standing in for it. */
+        image: z.string().meta({ expected: "an image reference such as ghcr.io/acme/catalog:1.4.2" }),
+        ...firstArgumentsShape,
+        /** Extra environment of the apps; in a stack file, values are text. */
+        env: z.record(z.string(), z.string()).default({}).meta({ expected: "a map from variable name to text" }),
+        // The target's keys are listed right after the ones people set most, and win over a shared key of the same
+        // name (a nested map such as `health` gains keys).
+        ...keys,
+        ...restArgumentsShape,
+        ...keys,
+        /** This service's PostgreSQL image, instead of the stack-wide `postgresImage` (e.g. to upgrade one service first). */
+        postgresImage: z.string().optional().meta({ expected: "an image reference such as postgres:17" }),
+        /** Services whose migrations must have applied before this service's migration starts. */
+        after: z.array(z.string()).default([]).meta({ expected: "a list of service names, e.g. [identity, catalog]" }),
+    });
+}
 
-/** Every key the program reads. */
-export const stackConfigSchema = z.strictObject({
-    /** Services by name. */
-    services: z.record(z.string(), serviceConfigSchema),
-    /** Where the stack runs: one Docker host, or a Kubernetes cluster. */
-    target: z.enum(["docker", "kubernetes"]).default("docker"),
-    /** Kubernetes only: namespace and operator. */
-    kubernetes: kubernetesSchema.optional(),
-    /** PostgreSQL image of every service's database; default per target (config/targetRules.ts). */
-    postgresImage: z.string().optional(),
-    /** Flyway image for every service's one-shot migration. */
-    flywayImage: z.string().default("flyway/flyway:11"),
-    /** Folder holding one migrations folder per service, relative to the project. */
-    migrationsDir: z.string().default("migrations"),
-    /** Host address that published ports (hostPort, databaseHostPort) listen on; 0.0.0.0 for every interface. */
-    publishAddress: z.string().default("127.0.0.1"),
-    /** Resolve image tags to the registry's current digest on every preview and update (see README, floating tags). */
-    followImageTags: z.boolean().default(true),
-});
+/** A parsed service block: the shared keys typed, the target's by name. */
+export type ServiceConfig = z.output<ReturnType<typeof serviceConfigSchema>> & Record<string, unknown>;
 
-export type ServiceConfig = z.infer<typeof serviceConfigSchema>;
-export type StackConfig = z.infer<typeof stackConfigSchema>;
+/** The whole stack's schema on `definition`'s target: what messages walk for wording and allowed keys. */
+export function stackSchema(targets: TargetRegistry, definition: TargetDefinition) {
+    return z.strictObject({
+        ...baseStackShape(targets),
+        services: z
+            .record(z.string(), serviceConfigSchema(definition))
+            .meta({ expected: "a map from service name to { image, replicas, port, env }" }),
+        ...definition.stackKeys,
+    });
+}
 
 /**
  * The `<namespace>:*` values of a stack's config (as the Pulumi CLI hands them to a program: objects as JSON text),
@@ -73,37 +88,12 @@ function parseConfigValue(value: string): unknown {
     }
 }
 
-/** What a right value looks like, by key: the component's own, and the stack file's. */
-const EXPECTED: Record<string, string> = {
-    ...EXPECTED_ARGUMENTS,
-    services: "a map from service name to { image, replicas, port, env }",
-    image: "an image reference such as ghcr.io/acme/catalog:1.4.2",
-    postgresImage: "an image reference such as postgres:17",
-    flywayImage: "an image reference such as flyway/flyway:11",
-    migrationsDir: "a folder path such as migrations",
-    after: "a list of service names, e.g. [identity, catalog]",
-    publishAddress: "an IP address of this host, such as 127.0.0.1 (this host only) or 0.0.0.0 (every interface)",
-    followImageTags: "true or false",
-    target: "docker or kubernetes",
-    kubernetes: "a map { namespace, operatorNamespace }, e.g. { namespace: library-prod }",
-    namespace: "a Kubernetes namespace name, e.g. library-prod",
-    operatorNamespace: "the namespace of the CloudNativePG operator, e.g. cnpg-system",
-};
-
-/** Renders each schema issue as `<namespace>:<key path>: <what is wrong>; <what would be right>`. */
-export function describeSchemaIssues(issues: readonly z.core.$ZodIssue[], namespace: string): string[] {
+/** Renders each schema issue of `schema` (a stackSchema) as `<namespace>:<key path>: <what is wrong>; <what would be right>`. */
+export function describeSchemaIssues(issues: readonly z.core.$ZodIssue[], namespace: string, schema: z.core.$ZodType): string[] {
     const where = (path: readonly PropertyKey[]) => {
         const [top, ...rest] = path.map(String);
         return top === undefined ? `${namespace}:` : [`${namespace}:${top}`, ...rest].join(".");
     };
-    const allowed = (path: readonly PropertyKey[]) =>
-        path.length === 0
-            ? Object.keys(stackConfigSchema.shape)
-            : path.length === 1 && path[0] === "kubernetes"
-              ? Object.keys(kubernetesSchema.shape)
-              : path.length === 2
-                ? Object.keys(serviceConfigSchema.shape)
-                : nestedKeys(path[path.length - 1]);
     return issues.flatMap((issue) => {
         const input = (issue as { input?: unknown }).input;
         if (issue.path.length === 4 && issue.path[2] === "env") {
@@ -115,6 +105,6 @@ export function describeSchemaIssues(issues: readonly z.core.$ZodIssue[], namesp
                     `replicas: 2 }, got ${Array.isArray(input) ? "a list" : typeof input === "string" ? `'${input}'` : typeof input}`,
             ];
         }
-        return describeArgumentIssues([issue], where, EXPECTED, allowed);
+        return describeIssues([issue], schema, where);
     });
 }

@@ -1,21 +1,23 @@
 /**
  * Turns the stack's raw configuration into settings the program can wire, or stops the program before it registers a
  * single resource. Every problem is collected, so an operator fixes them in one round instead of one per `pulumi up`.
- * A service block is held to the component's own rules (service/arguments.ts) and to its target's.
+ * A service block is held to the component's own rules (service/arguments.ts) and to its target's; what depends on
+ * the target comes from its definition (targets/registry.ts).
  */
-import { isIP } from "net";
 import * as path from "path";
 import { z } from "zod";
 import type { MigrationSet } from "../flyway/migrationFiles";
 import { migrationSafetyProblems } from "../flyway/migrationSafety";
 import { readLockOrProblem, readServiceMigrations } from "../flyway/serviceMigrations";
-import { serviceRuleProblems } from "../service/arguments";
+import { ServiceArguments, serviceRuleProblems } from "../service/arguments";
+import { imageReferenceProblem } from "../service/imageReference";
 import { orderProblems } from "../service/order";
 import { count, InvalidInputError } from "../service/problems";
-import { appGlobCollisions } from "../stack/migrateOnly";
-import { imageReferenceProblem } from "./imageReference";
-import { describeSchemaIssues, ServiceConfig, serviceConfigSchema, stackConfigSchema } from "./stackConfig";
-import { DEFAULT_POSTGRES_IMAGE, postgresImageProblem, serviceTargetProblems, stackTargetProblems, Target } from "./targetRules";
+import type { TargetDefinition } from "../targets/definition";
+import { DEFAULT_TARGET, TARGETS, TargetRegistry } from "../targets/registry";
+import { appGlobCollisions } from "./nameCollisions";
+import { describeSchemaIssues, ServiceConfig, serviceConfigSchema, stackSchema } from "./stackConfig";
+import { foreignServiceKeys, foreignStackKeys } from "./targetKeys";
 
 /** One service, checked and with its migrations read. */
 export interface ServiceSettings extends ServiceConfig {
@@ -26,13 +28,15 @@ export interface ServiceSettings extends ServiceConfig {
 export interface StackSettings {
     /** Sorted by name, so that registration order never depends on how the YAML happened to be written. */
     services: ServiceSettings[];
-    target: Target;
+    /** The target's name (a key of the registry). */
+    target: string;
+    /** The target's definition. */
+    definition: TargetDefinition;
+    /** The target's own stack settings (TargetDefinition.stackSettings). */
+    platform: unknown;
     /** The target's default when the stack file sets none. */
     postgresImage: string;
     flywayImage: string;
-    publishAddress: string;
-    followImageTags: boolean;
-    kubernetes: { namespace: string; operatorNamespace: string };
 }
 
 /** Thrown with every problem of the stack's configuration and migrations folders. */
@@ -48,12 +52,23 @@ export class InvalidStackConfigError extends InvalidInputError {
  * migrations folder under `projectDir`. Returns the settings, or throws InvalidStackConfigError naming each key or
  * file, what is wrong and what would be right.
  */
-export function validateStack(raw: Record<string, unknown>, projectDir: string, namespace: string, stack?: string): StackSettings {
+export function validateStack(
+    raw: Record<string, unknown>,
+    projectDir: string,
+    namespace: string,
+    stack?: string,
+    targets: TargetRegistry = TARGETS,
+): StackSettings {
     const problems: string[] = [];
+    const targetName = typeof raw.target === "string" && raw.target in targets ? raw.target : DEFAULT_TARGET;
+    const definition = targets[targetName];
+    const stackWide = foreignStackKeys(raw, definition, targets, namespace);
+    problems.push(...stackWide.problems);
     // Each service is parsed on its own, so one malformed service does not hide the problems of the others.
-    const top = stackConfigSchema.extend({ services: z.record(z.string(), z.unknown()) }).safeParse(raw, { reportInput: true });
+    const schema = stackSchema(targets, definition);
+    const top = schema.extend({ services: z.record(z.string(), z.unknown()) }).safeParse(stackWide.rest, { reportInput: true });
     if (!top.success) {
-        problems.push(...describeSchemaIssues(top.error.issues, namespace));
+        problems.push(...describeSchemaIssues(top.error.issues, namespace, schema));
     }
     const rawServices = top.success ? top.data.services : isRecord(raw.services) ? raw.services : {};
     const names = Object.keys(rawServices).sort();
@@ -63,107 +78,79 @@ export function validateStack(raw: Record<string, unknown>, projectDir: string, 
                 `replicas: 2 }`,
         );
     }
-    const target: Target = top.success ? top.data.target : raw.target === "kubernetes" ? "kubernetes" : "docker";
-    // `library-<stack>` unless the stack file names one; without a stack name (a check of the file alone), `library`.
-    const kubernetesNamespace =
-        (top.success ? top.data.kubernetes?.namespace : undefined) ?? (stack === undefined ? "library" : `library-${stack}`);
-    problems.push(...stackTargetProblems(namespace, target, raw, kubernetesNamespace));
-    const postgresImage = top.success ? (top.data.postgresImage ?? DEFAULT_POSTGRES_IMAGE[target]) : raw.postgresImage;
-    for (const [key, image] of [
-        ["postgresImage", postgresImage],
-        ["flywayImage", top.success ? top.data.flywayImage : raw.flywayImage],
-    ]) {
-        const problem =
-            typeof image === "string"
-                ? (imageReferenceProblem(image) ?? (key === "postgresImage" ? postgresImageProblem(target, image) : undefined))
-                : undefined;
-        if (problem) problems.push(`${namespace}:${key}: ${problem}`);
-    }
-    if (top.success && isIP(top.data.publishAddress) === 0) {
-        problems.push(
-            `${namespace}:publishAddress: '${top.data.publishAddress}' is not an IP address; use 127.0.0.1 (this host only), 0.0.0.0 ` +
-                `(every interface) or one of this host's addresses`,
-        );
-    }
+    const targetKeys = top.success ? pick(top.data, Object.keys(definition.stackKeys)) : undefined;
+    const platform = targetKeys ? definition.stackSettings(targetKeys, stack) : undefined;
+    problems.push(...(platform?.problems ?? []).map((p) => `${namespace}:${p.key}: ${p.message}`));
+    const postgresImage = top.success ? (top.data.postgresImage ?? definition.defaultPostgresImage) : raw.postgresImage;
+    problems.push(...imageProblems(definition, `${namespace}:postgresImage`, postgresImage, "postgres"));
+    problems.push(...imageProblems(definition, `${namespace}:flywayImage`, top.success ? top.data.flywayImage : raw.flywayImage));
     const migrationsDir = top.success ? top.data.migrationsDir : typeof raw.migrationsDir === "string" ? raw.migrationsDir : "migrations";
     const migrationsRoot = path.join(projectDir, migrationsDir);
     const lock = readLockOrProblem(migrationsRoot, problems);
+    const serviceSchema = serviceConfigSchema(definition);
     const parsedServices: Record<string, ServiceConfig> = {};
     const services: ServiceSettings[] = [];
     for (const name of names) {
         const where = `${namespace}:services.${name}`;
-        const parsed = serviceConfigSchema.safeParse(rawServices[name], { reportInput: true });
+        const block = isRecord(rawServices[name]) ? foreignServiceKeys(rawServices[name], definition, targets, where) : undefined;
+        problems.push(...(block?.problems ?? []));
+        const parsed = serviceSchema.safeParse(block ? block.rest : rawServices[name], { reportInput: true });
         if (!parsed.success) {
             problems.push(
                 ...describeSchemaIssues(
                     parsed.error.issues.map((i) => ({ ...i, path: ["services", name, ...i.path] })),
                     namespace,
+                    schema,
                 ),
             );
         } else {
-            const service = parsed.data;
-            parsedServices[name] = service;
-            problems.push(...serviceRuleProblems(where, name, service));
+            parsedServices[name] = parsed.data;
+            problems.push(...serviceRuleProblems(where, name, parsed.data));
         }
-        for (const key of ["image", "postgresImage"]) {
-            const image = isRecord(rawServices[name]) ? rawServices[name][key] : undefined;
-            const imageProblem =
-                typeof image === "string"
-                    ? (imageReferenceProblem(image) ?? (key === "postgresImage" ? postgresImageProblem(target, image) : undefined))
-                    : undefined;
-            if (imageProblem) problems.push(`${where}.${key}: ${imageProblem}`);
-        }
+        const images = isRecord(rawServices[name]) ? rawServices[name] : {};
+        problems.push(...imageProblems(definition, `${where}.image`, images.image));
+        problems.push(...imageProblems(definition, `${where}.postgresImage`, images.postgresImage, "postgres"));
         // Unlocked new files are fine here (that is how a migration gets added); the tests insist on the lock.
         const folder = readServiceMigrations(migrationsRoot, name, lock, { requireLocked: false });
         problems.push(...folder.problems);
         // New migrations must keep the running release working; applied ones (in the lock) were reviewed then.
         if (folder.migrations) problems.push(...migrationSafetyProblems(name, folder.migrations, lock[name] ?? {}));
-        if (parsed.success) {
-            problems.push(...serviceTargetProblems(target, parsed.data, folder.migrations).map((p) => `${where}.${p.key}: ${p.message}`));
-        }
         if (parsed.success && folder.migrations) {
+            const targetProblems = definition.argumentProblems(parsed.data as ServiceArguments, folder.migrations);
+            problems.push(...targetProblems.map((p) => `${where}.${p.key}: ${p.message}`));
             services.push({ ...parsed.data, name, migrations: folder.migrations });
         }
     }
-    problems.push(...hostPortCollisions(namespace, parsedServices));
+    const parsedList = Object.entries(parsedServices).map(([name, args]) => ({ name, args: args as ServiceArguments }));
+    problems.push(...(definition.serviceSetProblems?.(parsedList, (name) => `${namespace}:services.${name}`) ?? []));
     // Names that failed to parse still count as services here, so 'after: [them]' is not reported as unknown.
     const after = Object.fromEntries(names.map((name) => [name, parsedServices[name]?.after ?? []]));
     problems.push(...orderProblems(namespace, after));
     problems.push(...appGlobCollisions(namespace, names));
-    if (problems.length > 0 || !top.success) {
+    if (problems.length > 0 || !top.success || !platform) {
         throw new InvalidStackConfigError(problems);
     }
-    const { flywayImage, publishAddress, followImageTags } = top.data;
-    const operatorNamespace = top.data.kubernetes?.operatorNamespace ?? "cnpg-system";
     return {
         services,
-        target,
+        target: targetName,
+        definition,
+        platform: platform.settings,
         postgresImage: postgresImage as string,
-        flywayImage,
-        publishAddress,
-        followImageTags,
-        kubernetes: { namespace: kubernetesNamespace, operatorNamespace },
+        flywayImage: top.data.flywayImage,
     };
+}
+
+/** What is wrong with an image reference given at `where`, and, for a database image, whether the target can run it. */
+function imageProblems(definition: TargetDefinition, where: string, image: unknown, kind?: "postgres"): string[] {
+    if (typeof image !== "string") return [];
+    const problem = imageReferenceProblem(image) ?? (kind === "postgres" ? definition.postgresImageProblem(image) : undefined);
+    return problem ? [`${where}: ${problem}`] : [];
+}
+
+function pick(values: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+    return Object.fromEntries(keys.map((key) => [key, values[key]]));
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
     return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** Host ports each service publishes: replica i of an app on hostPort + i - 1, and its database on databaseHostPort. */
-function hostPortCollisions(namespace: string, services: Record<string, ServiceConfig>): string[] {
-    const owners = new Map<number, string[]>();
-    const claim = (port: number, owner: string) => owners.set(port, [...(owners.get(port) ?? []), owner]);
-    for (const name of Object.keys(services).sort()) {
-        const { hostPort, replicas, databaseHostPort } = services[name];
-        for (let i = 0; hostPort !== undefined && i < replicas; i++) {
-            claim(hostPort + i, `${namespace}:services.${name}.hostPort (replica ${i + 1})`);
-        }
-        if (databaseHostPort !== undefined) {
-            claim(databaseHostPort, `${namespace}:services.${name}.databaseHostPort`);
-        }
-    }
-    return [...owners.entries()]
-        .filter(([, claimants]) => claimants.length > 1)
-        .map(([port, claimants]) => `host port ${port} is claimed by ${claimants.join(" and ")}; give each a port of its own`);
 }

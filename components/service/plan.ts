@@ -7,9 +7,9 @@ import * as random from "@pulumi/random";
 import { flywayEnvironment, flywayFiles } from "../flyway/config";
 import type { MigrationSet } from "../flyway/migrationFiles";
 import { appEnvironment } from "./appEnvironment";
-import type { ServiceArguments, ServiceWithMigrationsArgs } from "./arguments";
+import type { ServiceArguments, TargetKeys } from "./arguments";
 import { DatabaseNames, databaseNames } from "./names";
-import { notApplied, Upstream } from "./outcome";
+import { MigrationOutcome, notApplied, Upstream } from "./outcome";
 
 /** The owner's name (when not the plan's own) and both passwords, as a target hands them to Flyway. */
 export interface FlywaySecrets<Secret> {
@@ -18,7 +18,8 @@ export interface FlywaySecrets<Secret> {
     appPassword: Secret;
 }
 
-export interface ServicePlan {
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface ServicePlan<Keys extends TargetKeys = {}> {
     /** The service's name; every resource of the service is named after it. */
     name: string;
     names: DatabaseNames;
@@ -26,8 +27,8 @@ export interface ServicePlan {
     ownerPassword: pulumi.Output<string>;
     /** The app role's password (a @pulumi/random secret). */
     appPassword: pulumi.Output<string>;
-    /** The validated plain arguments, defaults applied. */
-    args: ServiceArguments;
+    /** The validated plain arguments (the shared ones and the target's), defaults applied. */
+    args: ServiceArguments<Keys>;
     appImage: pulumi.Input<string>;
     postgresImage: pulumi.Input<string>;
     flywayImage: pulumi.Input<string>;
@@ -46,14 +47,24 @@ export interface ServicePlan {
     appEnvironment<Secret>(jdbcUrl: string, appPassword: Secret): Record<string, pulumi.Input<string> | Secret>;
 }
 
+/** What a plan is made of besides the plain arguments. */
+export interface PlanInputs {
+    appImage: pulumi.Input<string>;
+    postgresImage: pulumi.Input<string>;
+    flywayImage: pulumi.Input<string>;
+    migrations: MigrationSet;
+    /** The migration outcomes of the services this one waits for (`after`). */
+    upstreams: pulumi.Output<MigrationOutcome>[];
+}
+
 /** Works out `name`'s plan; the passwords are created as children of `parent`. */
-export function planService(
+export function planService<Keys extends TargetKeys>(
     name: string,
-    args: ServiceWithMigrationsArgs,
-    parsed: ServiceArguments,
-    migrations: MigrationSet,
+    parsed: ServiceArguments<Keys>,
+    inputs: PlanInputs,
     parent: pulumi.Resource,
-): ServicePlan {
+): ServicePlan<Keys> {
+    const { migrations } = inputs;
     const names = databaseNames(name);
     // No special characters: the passwords travel through env variables and a SQL literal in the callback.
     const ownerPassword = new random.RandomPassword(`${name}-db-owner-password`, { length: 32, special: false }, { parent }).result;
@@ -64,12 +75,12 @@ export function planService(
         ownerPassword,
         appPassword,
         args: parsed,
-        appImage: args.appImage,
-        postgresImage: args.postgresImage,
-        flywayImage: args.flywayImage,
+        appImage: inputs.appImage,
+        postgresImage: inputs.postgresImage,
+        flywayImage: inputs.flywayImage,
         migrations,
         flywayFiles: flywayFiles(migrations),
-        upstreams: pulumi.all((args.after ?? []).map((u) => u.migrationOutcome)).apply(notApplied),
+        upstreams: pulumi.all(inputs.upstreams).apply(notApplied),
         flywayEnvironment: (jdbcUrl, secrets) =>
             flywayEnvironment({
                 jdbcUrl,
@@ -84,7 +95,7 @@ export function planService(
                 user: names.appUser,
                 password,
                 port: parsed.port,
-                env: (args.env ?? {}) as Record<string, pulumi.Input<string>>,
+                env: parsed.env,
             }),
     };
 }

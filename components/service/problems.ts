@@ -37,25 +37,78 @@ export function suggestion(key: string, allowed: readonly string[]): string {
     return close ? `; did you mean '${close}'?` : `; allowed keys are ${allowed.join(", ")}`;
 }
 
+/** What a schema says a right value looks like (its `expected` metadata), for messages. */
+export interface ExpectedMeta {
+    expected?: string;
+}
+
+type AnySchema = z.core.$ZodType;
+
+/** The schema inside optional, default, prefault, nullable and readonly wrappers. */
+function unwrapped(schema: AnySchema): AnySchema {
+    const inner = (schema._zod.def as { innerType?: AnySchema }).innerType;
+    return inner ? unwrapped(inner) : schema;
+}
+
+/** The `expected` wording of a schema, set with `.meta({ expected })` on it or on any schema it wraps. */
+export function expectedOf(schema: AnySchema | undefined): string | undefined {
+    for (let at = schema; at; at = (at._zod.def as { innerType?: AnySchema }).innerType) {
+        const meta = z.globalRegistry.get(at) as ExpectedMeta | undefined;
+        if (meta?.expected) return meta.expected;
+    }
+    return undefined;
+}
+
+/** The schema of the value at `path` inside `schema` (object keys, record values, list items), if any. */
+export function schemaAt(schema: AnySchema, path: readonly PropertyKey[]): AnySchema | undefined {
+    let at: AnySchema | undefined = schema;
+    for (const key of path) {
+        if (!at) return undefined;
+        const def = unwrapped(at)._zod.def as {
+            type: string;
+            shape?: Record<string, AnySchema>;
+            valueType?: AnySchema;
+            element?: AnySchema;
+        };
+        at =
+            def.type === "object"
+                ? def.shape?.[String(key)]
+                : def.type === "record"
+                  ? def.valueType
+                  : def.type === "array"
+                    ? def.element
+                    : undefined;
+    }
+    return at;
+}
+
+/** The keys the object at `path` inside `schema` takes. */
+export function keysAt(schema: AnySchema, path: readonly PropertyKey[]): string[] {
+    const at = schemaAt(schema, path);
+    const def = at && (unwrapped(at)._zod.def as { type: string; shape?: Record<string, AnySchema> });
+    return def?.type === "object" ? Object.keys(def.shape ?? {}) : [];
+}
+
 /**
- * Renders schema issues as `<where(path)>: <what is wrong>; <what would be right>`, with `expected` giving what a
- * right value looks like by key name, and `allowedKeys` the keys an object at a path takes.
+ * Renders issues of `schema` as `<where(path)>: <what is wrong>; <what would be right>`: what a right value looks like
+ * comes from the schema's `expected` metadata, the keys an object takes from its shape.
  */
 export function describeIssues(
     issues: readonly z.core.$ZodIssue[],
+    schema: AnySchema,
     where: (path: readonly PropertyKey[]) => string,
-    expected: Record<string, string>,
-    allowedKeys: (path: readonly PropertyKey[]) => string[],
 ): string[] {
     return issues.flatMap((issue) => {
         if (issue.code === "unrecognized_keys") {
-            return issue.keys.map((key) => `${where([...issue.path, key])}: unknown key${suggestion(key, allowedKeys(issue.path))}`);
+            return issue.keys.map((key) => `${where([...issue.path, key])}: unknown key${suggestion(key, keysAt(schema, issue.path))}`);
         }
-        const field = String(issue.path.findLast((p) => typeof p === "string") ?? "");
+        // A list's item says what its list expects: `after[1]` reads as `after`.
+        const keyPath = issue.path.slice(0, issue.path.findLastIndex((p) => typeof p !== "number") + 1);
+        const expected = expectedOf(schemaAt(schema, keyPath));
         const input = (issue as { input?: unknown }).input;
         if (input === undefined && issue.code === "invalid_type") {
-            return [`${where(issue.path)}: is required; set it to ${expected[field] ?? issue.expected}`];
+            return [`${where(issue.path)}: is required; set it to ${expected ?? issue.expected}`];
         }
-        return [`${where(issue.path)}: must be ${expected[field] ?? issue.message}, got ${describeValue(input)}`];
+        return [`${where(issue.path)}: must be ${expected ?? issue.message}, got ${describeValue(input)}`];
     });
 }

@@ -1,11 +1,28 @@
 /**
  * The platform seam. The component computes, without any platform, everything a service needs (its plan); a target
- * turns the plan into resources on its platform and hands back how the migration ended. Docker is one target
- * (targets/docker); a new platform is a new target, and the component does not change.
+ * turns the plan into resources on its platform and hands back how the migration ended. Docker (targets/docker) and
+ * Kubernetes (targets/kubernetes) are targets; a new platform is a new target, and the component does not change.
+ *
+ * The contract a target keeps (each point is what an update relies on, and what a target's author must not skip):
+ *
+ * 1. Keys. `serviceKeys` is the schema of the per-service keys only this target reads (their types, defaults and
+ *    `expected` wording); they are merged over the shared ones (service/arguments.ts). `argumentProblems` reports
+ *    what the schema cannot judge, before anything is registered.
+ * 2. One migration run per change, and apps gated on its success. Build the chain with `migrationChain`
+ *    (service/migrationChain.ts): it decides whether the run may start (upstreams applied, required objects
+ *    created), turns the run into an outcome that never rejects, and gives the gate the apps must wait on
+ *    (`dependsOn`). Never gate the apps on the run's creation alone: a run can be created and fail.
+ * 3. Never hang. Every resource whose outputs the target reads must record what it is made of (`madeOf`,
+ *    service/whenCreated.ts) and be read through `whenCreated`/`createProblem`: a resource whose input rejected never
+ *    registers, and on older SDKs its outputs never settle, so an update would wait for ever.
+ * 4. Errors against a resource go through `resourceError` (service/resourceError.ts): shown under that resource,
+ *    without a stack, cheap for the SDK to report.
+ * 5. Hand back the children (`resources`), so other programs can depend on a service's database, migration run and
+ *    apps.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { MigrationSet } from "../flyway/migrationFiles";
-import type { ServiceArguments } from "./arguments";
+import type { ServiceArguments, TargetKeys } from "./arguments";
 import type { MigrationOutcome } from "./outcome";
 import type { ServicePlan } from "./plan";
 
@@ -15,15 +32,23 @@ export interface ArgumentProblem {
     message: string;
 }
 
-export interface ServiceTarget {
-    /** Problems with arguments this target cannot honour as given (a Docker-only key on Kubernetes, say). */
-    argumentProblems(args: ServiceArguments, migrations: MigrationSet): ArgumentProblem[];
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface ServiceTarget<Keys extends TargetKeys = {}> {
+    /** The target's name, as a stack file's `target` says it (`docker`). */
+    readonly name: string;
+    /** The per-service keys only this target reads: a zod shape merged over the shared keys (see above). */
+    readonly serviceKeys: Keys;
+    /** Problems with arguments the schema cannot judge (a value the platform would not keep, keys that need each other). */
+    argumentProblems(args: ServiceArguments<Keys>, migrations: MigrationSet): ArgumentProblem[];
     /**
      * Creates the service's database, its one migration run and its apps under `parent`. The apps change only after
      * the migration applied; the returned outcome never rejects, so services that wait for this one can read it.
      */
-    deploy(plan: ServicePlan, parent: pulumi.ComponentResource): ServiceDeployment;
+    deploy(plan: ServicePlan<Keys>, parent: pulumi.ComponentResource): ServiceDeployment;
 }
+
+/** The per-service keys of a target. */
+export type KeysOf<T> = T extends ServiceTarget<infer Keys> ? Keys : never;
 
 export interface ServiceDeployment {
     /** How the migration ended, or why it did not run; never rejects. */
@@ -37,6 +62,17 @@ export interface ServiceDeployment {
     databaseHost: string;
     /** Names of what runs the apps on the platform: Docker containers in replica order, or a Kubernetes Deployment. */
     appNames: string[];
+    /** The service's resources, for programs that depend on them. */
+    resources: ServiceResources;
     /** With pre-migration backups: the command that restores one (a `<dump file>` to fill in). */
     restoreCommand?: pulumi.Output<string>;
+}
+
+export interface ServiceResources {
+    /** What runs the database (a container, a CloudNativePG Cluster); none when the database is someone else's. */
+    database?: pulumi.CustomResource;
+    /** The one-shot migration run (a Flyway container, a Job). */
+    migration: pulumi.CustomResource;
+    /** What runs the apps (one container per replica, or a Deployment); registered only once the migration applied. */
+    apps: pulumi.CustomResource[];
 }

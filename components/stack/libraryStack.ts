@@ -1,44 +1,36 @@
 /**
  * The library stack: validated settings wired into one ServiceWithMigrations per service on the stack's platform
- * (one Docker host, or a Kubernetes cluster). Services are independent of each other unless one declares `after`, so
- * their chains run side by side.
+ * (its target's definition sets the platform up). Services are independent of each other unless one declares
+ * `after`, so their chains run side by side.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { StackSettings } from "../config/validateStack";
 import { upstreamsFirst } from "../service/order";
 import { ServiceWithMigrations } from "../service/serviceWithMigrations";
-import type { ServiceTarget } from "../service/target";
-import { dockerPlatform } from "../targets/docker/dockerPlatform";
-import { kubernetesPlatform } from "../targets/kubernetes/kubernetesPlatform";
 
 /** What an operator (or another stack, through a StackReference) needs of one service. */
 export interface ServiceOutputs {
     databaseAlias: string;
     migration: pulumi.Output<string>;
+    /** What runs the apps: container names in replica order on Docker, the Deployment on Kubernetes. */
+    apps: pulumi.Output<string[]>;
+    /** @deprecated The same as apps, kept for StackReferences that read it. */
     appContainers: pulumi.Output<string[]>;
-    /** With pre-migration backups: how to restore one (README, "Restoring a backup"). */
+    /** With pre-migration backups: how to restore one (docs/operations.md, "Restoring a backup"). */
     restoreBackup?: pulumi.Output<string>;
 }
 
 export interface LibraryStack {
-    /** Docker: the stack network's name. */
-    network?: pulumi.Output<string>;
-    /** Kubernetes: the stack's namespace. */
-    namespace?: pulumi.Output<string>;
+    /** The platform's own outputs: Docker's network, Kubernetes' namespace. */
+    platform: Record<string, pulumi.Output<unknown>>;
     services: Record<string, ServiceOutputs>;
-}
-
-interface Platform {
-    target: ServiceTarget;
-    image(reference: string): pulumi.Input<string>;
+    /** The components, by service name, for programs that depend on a service's resources. */
+    components: Record<string, ServiceWithMigrations>;
 }
 
 export function deployLibraryStack(settings: StackSettings, stack: string): LibraryStack {
-    const shared: { network?: pulumi.Output<string>; namespace?: pulumi.Output<string> } & Platform =
-        settings.target === "kubernetes"
-            ? kubernetesPlatform(settings.kubernetes)
-            : dockerPlatform({ stack, publishAddress: settings.publishAddress, followImageTags: settings.followImageTags });
-    const flywayImage = shared.image(settings.flywayImage);
+    const platform = settings.definition.platform(settings.platform, stack);
+    const flywayImage = platform.image(settings.flywayImage);
     const byName = new Map(settings.services.map((s) => [s.name, s]));
     const components: Record<string, ServiceWithMigrations> = {};
     const services: Record<string, ServiceOutputs> = {};
@@ -48,9 +40,9 @@ export function deployLibraryStack(settings: StackSettings, stack: string): Libr
         const { name: _, image, postgresImage, after, migrations, ...plain } = byName.get(name)!;
         const component = new ServiceWithMigrations(name, {
             ...plain,
-            target: shared.target,
-            appImage: shared.image(image),
-            postgresImage: shared.image(postgresImage ?? settings.postgresImage),
+            target: platform.target,
+            appImage: platform.image(image),
+            postgresImage: platform.image(postgresImage ?? settings.postgresImage),
             flywayImage,
             migrations,
             after: after.map((upstream) => components[upstream]),
@@ -59,9 +51,10 @@ export function deployLibraryStack(settings: StackSettings, stack: string): Libr
         services[name] = {
             databaseAlias: component.databaseAlias,
             migration: component.migrationSummary,
-            appContainers: component.appContainerNames,
+            apps: component.appNames,
+            appContainers: component.appNames,
             ...(component.restoreCommand ? { restoreBackup: component.restoreCommand } : {}),
         };
     }
-    return { network: shared.network, namespace: shared.namespace, services };
+    return { platform: platform.outputs, services, components };
 }

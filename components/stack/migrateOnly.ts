@@ -1,33 +1,14 @@
 /**
  * Migrate-only runs: `pulumi up` with every app excluded, so a pipeline can migrate as its own step and roll out the
  * apps afterwards. Excluding (rather than not registering) matters: a program that left the apps out would make Pulumi
- * delete the running ones. Each target says what its apps are.
+ * delete the running ones. Each target says what its apps are (TargetDefinition.appExcludeGlob).
  */
-import type { Target } from "../config/targetRules";
-import { appContainersGlob } from "../targets/docker/appExcludes";
-import { appDeploymentGlob } from "../targets/kubernetes/appExcludes";
-
-const APP_GLOB: Record<Target, (project: string, stack: string, service: string) => string> = {
-    docker: appContainersGlob,
-    kubernetes: appDeploymentGlob,
-};
+import { DEFAULT_TARGET, TARGETS } from "../targets/registry";
 
 /** `--exclude` arguments that keep a migrate-only run from creating, changing or deleting any app. */
-export function migrateOnlyArgs(project: string, stack: string, services: readonly string[], target: Target = "docker"): string[] {
-    return services.flatMap((service) => ["--exclude", APP_GLOB[target](project, stack, service)]);
-}
-
-/** Names another service's glob would catch (`catalog` catches `catalog-app` and `catalog-app-*`), with why. */
-export function appGlobCollisions(namespace: string, services: readonly string[]): string[] {
-    return services.flatMap((owner) =>
-        services
-            .filter((other) => other === `${owner}-app` || other.startsWith(`${owner}-app-`))
-            .map(
-                (other) =>
-                    `${namespace}:services.${other}: starts with '${owner}-app', so migrate-only would take its database and Flyway ` +
-                    `containers for app containers of '${owner}' (${owner}-app-*) and skip them; choose a name that does not`,
-            ),
-    );
+export function migrateOnlyArgs(project: string, stack: string, services: readonly string[], target = DEFAULT_TARGET): string[] {
+    const definition = TARGETS[target];
+    return services.flatMap((service) => ["--exclude", definition.appExcludeGlob(project, stack, service)]);
 }
 
 /**
@@ -39,7 +20,7 @@ export function migrateOnlyCommands(
     stack: string,
     services: readonly string[],
     upArgs: readonly string[],
-    target: Target = "docker",
+    target = DEFAULT_TARGET,
 ): string[][] {
     const stackName = stack.split("/").pop()!; // org/project/stack or plain stack
     return [

@@ -84,6 +84,8 @@ describe("publishAddress", () => {
             "library:publishAddress: 'localhost' is not an IP address; use 127.0.0.1 (this host only), 0.0.0.0 (every interface) or one " +
                 "of this host's addresses",
         );
-        expect(validateStack({ services: { catalog: serviceBlock() }, publishAddress: "::1" }, dir, "library").publishAddress).toBe("::1");
+        expect(validateStack({ services: { catalog: serviceBlock() }, publishAddress: "::1" }, dir, "library").platform).toMatchObject({
+            publishAddress: "::1",
+        });
     });
 });

@@ -1,7 +1,7 @@
 /**
  * Image references as Docker parses them.
  */
-import { imageReferenceProblem } from "../../components/config/imageReference";
+import { imageReferenceProblem } from "../../components/service/imageReference";
 
 describe("imageReferenceProblem", () => {
     it.each([

@@ -2,7 +2,8 @@
  * Migrate-only's arguments: one exclusion glob per service, the stack created first, and names no glob may catch.
  */
 import { validateStack } from "../../components/config/validateStack";
-import { appGlobCollisions, migrateOnlyArgs, migrateOnlyCommands } from "../../components/stack/migrateOnly";
+import { appGlobCollisions } from "../../components/config/nameCollisions";
+import { migrateOnlyArgs, migrateOnlyCommands } from "../../components/stack/migrateOnly";
 import { appContainersGlob } from "../../components/targets/docker/appExcludes";
 import { ONE_MIGRATION, projectWith, serviceBlock } from "../support/fixtures";
 

@@ -14,10 +14,11 @@
  */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { ContainerLimits, HealthChecks } from "../../service/arguments";
+import type { ContainerLimits } from "../../service/arguments";
 import { replicaName } from "../../service/names";
 import { madeOf, whenCreated } from "../../service/whenCreated";
 import { containerLimitArgs } from "./containerLimits";
+import type { DockerHealthChecks as HealthChecks } from "./dockerKeys";
 import { dockerEnvs, goDuration, REPLACE_WHEN_NOT_INITIALIZED } from "./dockerSpelling";
 
 export type Rollout = "rolling" | "parallel";

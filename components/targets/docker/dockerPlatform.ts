@@ -3,7 +3,7 @@
  * target every service is deployed with.
  */
 import * as docker from "@pulumi/docker";
-import * as pulumi from "@pulumi/pulumi";
+import type { Platform } from "../definition";
 import { DockerTarget } from "./dockerTarget";
 import { RemoteImages } from "./remoteImages";
 
@@ -13,21 +13,14 @@ export interface DockerPlatformArgs {
     followImageTags: boolean;
 }
 
-export interface DockerPlatform {
-    /** The stack network's name. */
-    network: pulumi.Output<string>;
-    target: DockerTarget;
-    /** The pulled image id of a reference, for a container's `image`. */
-    image(reference: string): pulumi.Input<string>;
-}
-
-export function dockerPlatform(args: DockerPlatformArgs): DockerPlatform {
+export function dockerPlatform(args: DockerPlatformArgs): Platform {
     const network = new docker.Network("network", { name: `library-${args.stack}` });
     const images = new RemoteImages({ followTags: args.followImageTags });
     return {
-        network: network.name,
         // Docker names are prefixed with the stack, so that several stacks can share one Docker host.
         target: new DockerTarget({ network: network.name, namePrefix: `${args.stack}-`, publishAddress: args.publishAddress }),
         image: (reference) => images.imageId(reference),
+        /** The stack network's name. */
+        outputs: { network: network.name },
     };
 }

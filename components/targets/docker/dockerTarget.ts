@@ -3,16 +3,18 @@
  * migration a one-shot Flyway container (after a one-shot backup, when `backup` is set), its apps fixed-name
  * containers that wait for Flyway's exit code 0 and roll one at a time.
  */
+import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { jdbcUrl } from "../../service/appEnvironment";
 import type { ServiceArguments } from "../../service/arguments";
+import { migrationChain } from "../../service/migrationChain";
 import { replicaName } from "../../service/names";
-import { createProblem, notRunBecause, notRunErrors, whenMayMigrate } from "../../service/outcome";
 import type { ServicePlan } from "../../service/plan";
 import type { ArgumentProblem, ServiceDeployment, ServiceTarget } from "../../service/target";
 import { createAppContainers } from "./appContainers";
+import { DockerServiceKeys, dockerServiceKeys } from "./dockerKeys";
 import { cpusProblem } from "./dockerSpelling";
-import { exitCodeOutcome, warnInPreview, whenMigrationApplied } from "./exitCodeGate";
+import { exitCodeOutcome, migrationFailedError, warnInPreview } from "./exitCodeGate";
 import { createFlywayContainer } from "./flywayContainer";
 import { createPostgresContainer } from "./postgresContainer";
 import { preMigrationBackup } from "./preMigrationBackup";
@@ -29,35 +31,38 @@ export interface DockerTargetArgs {
 /** Published ports listen on this host only unless a program says otherwise (Docker's own default is every interface). */
 export const DEFAULT_PUBLISH_ADDRESS = "127.0.0.1";
 
-/**
- * Arguments Docker would not keep as given: a `cpus` the provider reads back in another spelling, and the keys only
- * the Kubernetes target reads.
- */
-export function dockerArgumentProblems(args: Pick<ServiceArguments, "limits" | "databaseLimits" | "database">): ArgumentProblem[] {
+/** Arguments Docker would not keep as given: a `cpus` the provider reads back in another spelling, host ports past 65535. */
+export function dockerArgumentProblems(args: ServiceArguments<DockerServiceKeys>): ArgumentProblem[] {
     const cpus = (["limits", "databaseLimits"] as const).flatMap((key) => {
         const value = args[key]?.cpus;
         const problem = value === undefined ? undefined : cpusProblem(value);
         return problem ? [{ key: `${key}.cpus`, message: problem }] : [];
     });
-    const kubernetesOnly = (["database"] as const)
-        .filter((key) => args[key] !== undefined)
-        .map((key) => ({
-            key,
-            message:
-                "is read on Kubernetes only; on Docker the database is a PostgreSQL container of the stack's own. " +
-                "Remove it, or set target: kubernetes",
-        }));
-    return [...cpus, ...kubernetesOnly];
+    const ports =
+        args.hostPort !== undefined && args.hostPort + args.replicas - 1 > 65535
+            ? [
+                  {
+                      key: "hostPort",
+                      message:
+                          `${args.hostPort} with ${args.replicas} replicas runs past port 65535; choose a hostPort of at most ` +
+                          `${65536 - args.replicas}`,
+                  },
+              ]
+            : [];
+    return [...cpus, ...ports];
 }
 
-export class DockerTarget implements ServiceTarget {
+export class DockerTarget implements ServiceTarget<DockerServiceKeys> {
+    readonly name = "docker";
+    readonly serviceKeys = dockerServiceKeys;
+
     constructor(private readonly settings: DockerTargetArgs) {}
 
-    argumentProblems(args: ServiceArguments): ArgumentProblem[] {
+    argumentProblems(args: ServiceArguments<DockerServiceKeys>): ArgumentProblem[] {
         return dockerArgumentProblems(args);
     }
 
-    deploy(plan: ServicePlan, parent: pulumi.ComponentResource): ServiceDeployment {
+    deploy(plan: ServicePlan<DockerServiceKeys>, parent: pulumi.ComponentResource): ServiceDeployment {
         const { name, args } = plan;
         const dockerName = `${this.settings.namePrefix ?? ""}${name}`;
         const publishAddress = this.settings.publishAddress ?? DEFAULT_PUBLISH_ADDRESS;
@@ -86,41 +91,46 @@ export class DockerTarget implements ServiceTarget {
             },
             parent,
         );
-        // Derived from values that always settle, never from a resource that may not register: an Output waiting on
-        // one would never resolve, and the update would hang.
-        const notRunError = notRunErrors(parent);
-        const dbNotRun = notRunBecause(name, plan.upstreams, createProblem(database, "its database container could not be created"));
-        const backup = args.backup
-            ? preMigrationBackup(
-                  plan,
-                  args.backup,
-                  { dockerName, network, databaseHost, jdbcUrl: url, database, labels: labels("backup") },
-                  dbNotRun,
-                  notRunError,
-                  parent,
-              )
-            : undefined;
-        const notRun = backup?.notRun ?? dbNotRun;
-        const flyway = createFlywayContainer(
-            {
-                name,
-                dockerName,
-                image: plan.flywayImage,
-                network,
-                environment: plan.flywayEnvironment(url, { password: plan.ownerPassword, appPassword: plan.appPassword }),
-                files: plan.flywayFiles,
-                labels: labels("migration"),
-                dependsOn: whenMayMigrate(notRun, backup?.flywayWaitsFor ?? [database], notRunError),
-                timeoutSeconds: args.migrationTimeoutSeconds,
-            },
-            parent,
-        );
-        // A Flyway container that never registered has outputs that never resolve: only read them when it ran.
-        const migration = notRun.apply((stop) => (stop ? pulumi.output(stop) : exitCodeOutcome(name, flyway)));
-        warnInPreview(migration, flyway, parent);
+        const backupSettings = args.backup;
+        let restoreCommand: pulumi.Output<string> | undefined;
         const dependants = args.replicas === 1 ? "its app container was" : `its ${args.replicas} app containers were`;
-        const appsGate = whenMigrationApplied(migration, flyway, dependants, notRunError);
-        createAppContainers(
+        const chain = migrationChain<docker.Container>(plan, parent, {
+            mustExist: [{ resource: database, reason: "its database container could not be created" }],
+            waitFor: [database],
+            before: backupSettings
+                ? (notRun, notRunError) => {
+                      const backup = preMigrationBackup(
+                          plan,
+                          backupSettings,
+                          { dockerName, network, databaseHost, jdbcUrl: url, database, labels: labels("backup") },
+                          notRun,
+                          notRunError,
+                          parent,
+                      );
+                      restoreCommand = backup.restoreCommand;
+                      return { notRun: backup.notRun, waitFor: backup.flywayWaitsFor };
+                  }
+                : undefined,
+            createRun: (dependsOn) =>
+                createFlywayContainer(
+                    {
+                        name,
+                        dockerName,
+                        image: plan.flywayImage,
+                        network,
+                        environment: plan.flywayEnvironment(url, { password: plan.ownerPassword, appPassword: plan.appPassword }),
+                        files: plan.flywayFiles,
+                        labels: labels("migration"),
+                        dependsOn,
+                        timeoutSeconds: args.migrationTimeoutSeconds,
+                    },
+                    parent,
+                ),
+            outcome: (flyway) => exitCodeOutcome(name, flyway),
+            failedError: (outcome, flyway) => migrationFailedError(outcome, flyway, dependants),
+        });
+        warnInPreview(chain.migration, chain.run, parent);
+        const apps = createAppContainers(
             {
                 name,
                 dockerName,
@@ -135,16 +145,17 @@ export class DockerTarget implements ServiceTarget {
                 limits: args.limits,
                 health: args.health,
                 rollout: args.rollout ?? "rolling",
-                dependsOn: appsGate,
+                dependsOn: chain.appsGate,
             },
             parent,
         );
         return {
-            migration,
-            appsGate,
+            migration: chain.migration,
+            appsGate: chain.appsGate,
             databaseHost,
             appNames: Array.from({ length: args.replicas }, (_, i) => replicaName(dockerName, i + 1)),
-            restoreCommand: backup?.restoreCommand,
+            resources: { database, migration: chain.run, apps },
+            restoreCommand,
         };
     }
 }

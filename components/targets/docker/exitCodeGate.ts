@@ -15,11 +15,10 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { logTail, summarizeFlywayLog } from "../../flyway/log";
-import { MigrationOutcome, NotRun, notRunMessage } from "../../service/outcome";
+import type { FailedOutcome as Failed } from "../../service/migrationChain";
+import { MigrationOutcome, notRunMessage } from "../../service/outcome";
 import { resourceError } from "../../service/resourceError";
-import { registeredOf, whenCreated } from "../../service/whenCreated";
-
-type Failed = Extract<MigrationOutcome, { status: "failed" }>;
+import { whenCreated } from "../../service/whenCreated";
 
 /** What the Flyway container's exit code and log say; a Flyway container that could not be created is a value too. */
 export function exitCodeOutcome(service: string, flyway: docker.Container): pulumi.Output<MigrationOutcome> {
@@ -70,28 +69,7 @@ export function warnInPreview(outcome: pulumi.Output<MigrationOutcome>, flyway: 
     });
 }
 
-/**
- * Resolves to `[flyway]` once the migration applied. Otherwise, in an update, rejects: with a ResourceError on the
- * Flyway container for a failure, or with `notRunError` (the one the Flyway container's own registration raised)
- * when it never ran. In a preview it resolves to `[flyway]` all the same. Create it once and share it: Pulumi reports
- * one error object once, however many resources wait on it.
- */
-export function whenMigrationApplied(
-    outcome: pulumi.Output<MigrationOutcome>,
-    flyway: docker.Container,
-    dependants: string,
-    notRunError: (outcome: NotRun) => Error,
-): pulumi.Output<pulumi.Resource[]> {
-    return outcome.apply((result): pulumi.Output<pulumi.Resource[]> => {
-        if (result.status === "applied") return pulumi.output<pulumi.Resource[]>([flyway]);
-        // A Flyway container that could not even be registered (its image's lookup failed) is not waited on.
-        if (pulumi.runtime.isDryRun()) return registeredOf([flyway]);
-        if (result.status === "failed") {
-            return flyway.urn.apply((urn): pulumi.Resource[] => {
-                throw resourceError(migrationFailedMessage(result, urn, dependants), flyway);
-            });
-        }
-        // Not a word about the Flyway container here: it never registered, and its outputs never resolve.
-        throw notRunError(result);
-    });
+/** The error the apps' gate raises after a failed migration, against the Flyway container (see service/migrationChain.ts). */
+export function migrationFailedError(outcome: Failed, flyway: docker.Container, dependants: string): pulumi.Output<Error> {
+    return flyway.urn.apply((urn): Error => resourceError(migrationFailedMessage(outcome, urn, dependants), flyway));
 }

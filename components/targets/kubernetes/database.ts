@@ -10,12 +10,15 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { DatabaseOptions } from "../../service/arguments";
+import type { RequiredObject } from "../../service/migrationChain";
 import type { ServicePlan } from "../../service/plan";
 import { madeOf } from "../../service/whenCreated";
+import type { DatabaseOptions, KubernetesServiceKeys } from "./kubernetesKeys";
 import { labels, objectNames, resources, SecretKey, selector } from "./objects";
 
 export interface KubernetesDatabase {
+    /** The CloudNativePG Cluster; none for an external database. */
+    cluster?: pulumi.CustomResource;
     /** What Flyway waits for before it runs. */
     resources: pulumi.CustomResource[];
     jdbcUrl: string;
@@ -26,12 +29,6 @@ export interface KubernetesDatabase {
     env: k8s.types.input.core.v1.EnvVar[];
     /** What must have been created for the migration to run, each with what to say when it was not. */
     mustExist: RequiredObject[];
-}
-
-/** An object the migration needs, and the reason it gives for not running when the object could not be created. */
-export interface RequiredObject {
-    resource: pulumi.CustomResource;
-    reason: string;
 }
 
 export interface DatabaseSettings {
@@ -47,7 +44,11 @@ export function ownerBootstrapSql(owner: string): string[] {
     return [`ALTER ROLE "${owner}" CREATEROLE`];
 }
 
-export function createDatabase(plan: ServicePlan, settings: DatabaseSettings, parent: pulumi.Resource): KubernetesDatabase {
+export function createDatabase(
+    plan: ServicePlan<KubernetesServiceKeys>,
+    settings: DatabaseSettings,
+    parent: pulumi.Resource,
+): KubernetesDatabase {
     const options = { ...DEFAULT_DATABASE, ...plan.args.database };
     return options.mode === "external" ? externalDatabase(plan, options.secret!) : cloudNativePg(plan, options, settings, parent);
 }
@@ -72,7 +73,7 @@ function externalDatabase(plan: ServicePlan, secret: string): KubernetesDatabase
 }
 
 function cloudNativePg(
-    plan: ServicePlan,
+    plan: ServicePlan<KubernetesServiceKeys>,
     options: DatabaseOptions,
     settings: DatabaseSettings,
     parent: pulumi.Resource,
@@ -120,6 +121,7 @@ function cloudNativePg(
     madeOf(cluster, [settings.namespace, ownerSecret.urn]);
     const policy = madeOf(databaseNetworkPolicy(plan.name, settings, parent), [settings.namespace]);
     return {
+        cluster,
         resources: [cluster, policy],
         mustExist: [
             { resource: ownerSecret, reason: "its database owner's Secret could not be created" },

@@ -3,7 +3,7 @@
  * is deployed with. Images are referred to as written: the cluster pulls them.
  */
 import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
+import type { Platform } from "../definition";
 import { KubernetesTarget } from "./kubernetesTarget";
 
 export interface KubernetesPlatformArgs {
@@ -12,23 +12,18 @@ export interface KubernetesPlatformArgs {
     operatorNamespace: string;
 }
 
-export interface KubernetesPlatform {
-    namespace: pulumi.Output<string>;
-    target: KubernetesTarget;
-    image(reference: string): pulumi.Input<string>;
-}
-
-export function kubernetesPlatform(args: KubernetesPlatformArgs): KubernetesPlatform {
+export function kubernetesPlatform(args: KubernetesPlatformArgs): Platform {
     const namespace = new k8s.core.v1.Namespace("namespace", {
         metadata: { name: args.namespace, labels: { "app.kubernetes.io/part-of": "library", "app.kubernetes.io/managed-by": "pulumi" } },
     });
     return {
-        namespace: namespace.metadata.name,
         target: new KubernetesTarget({
             namespace: namespace.metadata.name,
             namespaceObject: namespace,
             operatorNamespace: args.operatorNamespace,
         }),
         image: (reference) => reference,
+        /** The stack's namespace. */
+        outputs: { namespace: namespace.metadata.name },
     };
 }

@@ -9,16 +9,18 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { flywayFiles } from "../../flyway/config";
 import type { MigrationSet } from "../../flyway/migrationFiles";
 import type { ServiceArguments } from "../../service/arguments";
-import { createProblem, MigrationOutcome, NotRun, notRunBecause, notRunErrors, whenMayMigrate } from "../../service/outcome";
-import { resourceError } from "../../service/resourceError";
+import { FailedOutcome, migrationChain } from "../../service/migrationChain";
+import type { MigrationOutcome } from "../../service/outcome";
 import type { ServicePlan } from "../../service/plan";
-import { madeOf, registeredOf, whenCreated } from "../../service/whenCreated";
+import { resourceError } from "../../service/resourceError";
 import type { ArgumentProblem, ServiceDeployment, ServiceTarget } from "../../service/target";
-import { flywayFiles } from "../../flyway/config";
+import { madeOf, whenCreated } from "../../service/whenCreated";
 import { createApps } from "./apps";
-import { createDatabase, DEFAULT_DATABASE, RequiredObject } from "./database";
+import { createDatabase, DEFAULT_DATABASE } from "./database";
+import { KubernetesServiceKeys, kubernetesServiceKeys } from "./kubernetesKeys";
 import { CONFIG_MAP_LIMIT_BYTES, configMapBytes, createMigrationJob, createMigrationsConfigMap } from "./migrationJob";
 import { labels, objectNames } from "./objects";
 
@@ -33,27 +35,9 @@ export interface KubernetesTargetArgs {
 
 export const DEFAULT_OPERATOR_NAMESPACE = "cnpg-system";
 
-/** Arguments the Kubernetes target cannot honour: Docker's host ports, an incomplete database, too many migrations. */
-export function kubernetesArgumentProblems(args: ServiceArguments, migrations: MigrationSet): ArgumentProblem[] {
+/** Arguments the Kubernetes target cannot honour: an incomplete database, too many migrations for a ConfigMap. */
+export function kubernetesArgumentProblems(args: ServiceArguments<KubernetesServiceKeys>, migrations: MigrationSet): ArgumentProblem[] {
     const problems: ArgumentProblem[] = [];
-    for (const key of ["hostPort", "databaseHostPort"] as const) {
-        if (args[key] !== undefined) {
-            problems.push({
-                key,
-                message:
-                    "is read on Docker only; on Kubernetes the apps are reached through their Service " +
-                    "(kubectl port-forward) and the database through its -rw Service. Remove it",
-            });
-        }
-    }
-    const dockerOnly: [string, unknown, string][] = [
-        ["rollout", args.rollout, "the Deployment always rolls, one new pod at a time (maxUnavailable 0)"],
-        ["backup", args.backup, "back up with CloudNativePG's own backups (a `backup` section on the Cluster)"],
-        ["health.command", args.health.command, "the probes ask livenessPath and readinessPath over HTTP"],
-    ];
-    for (const [key, value, instead] of dockerOnly) {
-        if (value !== undefined) problems.push({ key, message: `is read on Docker only; on Kubernetes ${instead}. Remove it` });
-    }
     const database = { ...DEFAULT_DATABASE, ...args.database };
     if (database.mode === "external" && database.secret === undefined) {
         problems.push({
@@ -79,14 +63,17 @@ export function kubernetesArgumentProblems(args: ServiceArguments, migrations: M
     return problems;
 }
 
-export class KubernetesTarget implements ServiceTarget {
+export class KubernetesTarget implements ServiceTarget<KubernetesServiceKeys> {
+    readonly name = "kubernetes";
+    readonly serviceKeys = kubernetesServiceKeys;
+
     constructor(private readonly settings: KubernetesTargetArgs) {}
 
-    argumentProblems(args: ServiceArguments, migrations: MigrationSet): ArgumentProblem[] {
+    argumentProblems(args: ServiceArguments<KubernetesServiceKeys>, migrations: MigrationSet): ArgumentProblem[] {
         return kubernetesArgumentProblems(args, migrations);
     }
 
-    deploy(plan: ServicePlan, parent: pulumi.ComponentResource): ServiceDeployment {
+    deploy(plan: ServicePlan<KubernetesServiceKeys>, parent: pulumi.ComponentResource): ServiceDeployment {
         const namespace = this.settings.namespace;
         const names = objectNames(plan.name);
         const database = createDatabase(
@@ -106,33 +93,27 @@ export class KubernetesTarget implements ServiceTarget {
         madeOf(appSecret, [namespace, plan.appPassword]);
         const migrations = createMigrationsConfigMap(plan, namespace, parent);
         const namespaceObject = this.settings.namespaceObject;
-        const problem = firstProblem([
-            ...(namespaceObject ? [{ resource: namespaceObject, reason: "its namespace could not be created" }] : []),
-            ...database.mustExist,
-            { resource: appSecret, reason: "its app role's Secret could not be created" },
-            { resource: migrations, reason: "its migrations' ConfigMap could not be created" },
-        ]);
-        const notRun = notRunBecause(plan.name, plan.upstreams, problem);
-        const notRunError = notRunErrors(parent);
-        const job = createMigrationJob(
-            plan,
-            { namespace, database, migrations, dependsOn: whenMayMigrate(notRun, [...database.resources, appSecret], notRunError) },
-            parent,
-        );
-        const migration = notRun.apply((stop) => (stop ? pulumi.output<MigrationOutcome>(stop) : jobOutcome(plan.name, job)));
-        const appsGate = whenJobCompleted(migration, job, notRunError, parent);
-        if (plan.args.replicas > 0) {
-            createApps(plan, { namespace, database, dependsOn: appsGate }, parent);
-        }
-        return { migration, appsGate, databaseHost: `${names.cluster}-rw`, appNames: plan.args.replicas > 0 ? [names.app] : [] };
+        const chain = migrationChain<k8s.batch.v1.Job>(plan, parent, {
+            mustExist: [
+                ...(namespaceObject ? [{ resource: namespaceObject, reason: "its namespace could not be created" }] : []),
+                ...database.mustExist,
+                { resource: appSecret, reason: "its app role's Secret could not be created" },
+                { resource: migrations, reason: "its migrations' ConfigMap could not be created" },
+            ],
+            waitFor: [...database.resources, appSecret],
+            createRun: (dependsOn) => createMigrationJob(plan, { namespace, database, migrations, dependsOn }, parent),
+            outcome: (job) => jobOutcome(plan.name, job),
+            failedError: (outcome) => jobFailedError(outcome, parent),
+        });
+        const apps = plan.args.replicas > 0 ? [createApps(plan, { namespace, database, dependsOn: chain.appsGate }, parent)] : [];
+        return {
+            migration: chain.migration,
+            appsGate: chain.appsGate,
+            databaseHost: `${names.cluster}-rw`,
+            appNames: plan.args.replicas > 0 ? [names.app] : [],
+            resources: { database: database.cluster, migration: chain.run, apps },
+        };
     }
-}
-
-/** The first of `objects` that could not be created, as its reason; undefined when all were. */
-function firstProblem(objects: RequiredObject[]): pulumi.Output<string | undefined> {
-    return pulumi
-        .all(objects.map(({ resource, reason }) => createProblem(resource, reason)))
-        .apply((reasons) => reasons.find((reason) => reason !== undefined));
 }
 
 /** Applied once the Job completed (Pulumi awaits that); failed with the provider's error, which carries Flyway's log. */
@@ -151,28 +132,12 @@ function jobOutcome(service: string, job: k8s.batch.v1.Job): pulumi.Output<Migra
     }));
 }
 
-/**
- * The Deployment's dependsOn: the Job, once it completed; in an update, a failed or not-run migration stops the
- * Deployment from changing, with the service's error. In a preview the plan shows regardless.
- */
-function whenJobCompleted(
-    outcome: pulumi.Output<MigrationOutcome>,
-    job: k8s.batch.v1.Job,
-    notRunError: (outcome: NotRun) => Error,
-    parent: pulumi.Resource,
-): pulumi.Output<pulumi.Resource[]> {
-    let failedError: Error | undefined;
-    return outcome.apply((result): pulumi.Output<pulumi.Resource[]> => {
-        if (result.status === "applied") return pulumi.output<pulumi.Resource[]>([job]);
-        if (pulumi.runtime.isDryRun()) return registeredOf([job]);
-        if (result.status === "failed") {
-            throw (failedError ??= resourceError(
-                `${result.service}: the migration Job failed, so its Deployment was not created or changed; its pods keep serving ` +
-                    `the last good schema. The Job's error carries the end of Flyway's log (kubectl logs job/${result.service}-migrate). ` +
-                    `Fix the migration and run \`pulumi up\` again: the failed Job is replaced and runs once more.`,
-                parent,
-            ));
-        }
-        throw notRunError(result);
-    });
+/** The error the Deployment's gate raises after a failed Job: the provider's own error already carries Flyway's log. */
+function jobFailedError(outcome: FailedOutcome, parent: pulumi.Resource): Error {
+    return resourceError(
+        `${outcome.service}: the migration Job failed, so its Deployment was not created or changed; its pods keep serving ` +
+            `the last good schema. The Job's error carries the end of Flyway's log (kubectl logs job/${outcome.service}-migrate). ` +
+            `Fix the migration and run \`pulumi up\` again: the failed Job is replaced and runs once more.`,
+        parent,
+    );
 }

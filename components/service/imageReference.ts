@@ -44,3 +44,8 @@ export function imageReferenceProblem(reference: string): string | undefined {
     }
     return undefined;
 }
+
+/** An image reference without its tag or digest: `ghcr.io/acme/catalog:1.4@sha256:…` → `ghcr.io/acme/catalog`. */
+export function imageRepository(reference: string): string {
+    return reference.split("@")[0].replace(/:[^/]*$/, "");
+}
