@@ -4,7 +4,7 @@
  * PostgreSQL report, not only the program's own outputs. The steps run in order on one stack; a step after a failed
  * one fails at once rather than run on a stack in an unknown state.
  *
- * The environment chooses the images (support/images.ts) and the toolchain (support/pulumiCli.ts); see the README,
+ * The environment chooses the images (support/images.ts) and the toolchain (support/pulumiCli.ts); see docs/testing.md,
  * "The real-engine test".
  */
 import * as fs from "fs";
@@ -266,7 +266,7 @@ describe("the program on a real Docker engine", () => {
         for (const app of identity.names.apps) expect(envOf(identity.container(app), "LIBRARY_RELEASE")).toBe("next");
     });
 
-    step("8. with backup set, a dump is written before the migration, and the README's restore brings the data back", async () => {
+    step("8. with backup set, a dump is written before the migration, and the documented restore brings the data back", async () => {
         const lending = view("reader-lending");
         stack.config.services["reader-lending"].backup = { keep: 2 };
         stack.writeConfig();
@@ -288,7 +288,7 @@ describe("the program on a real Docker engine", () => {
             withClient(lending.appLogin(), (c) => c.query<{ n: string }>("SELECT full_name AS n FROM readers ORDER BY id"));
         expect((await names()).rows.map((r) => r.n)).toEqual(["anonymous", "anonymous"]);
 
-        // The README's restore, as the stack output gives it, with the newest dump before V4.
+        // The documented restore (docs/operations.md), as the stack output gives it, with the newest dump before V4.
         const restore: string = (await stack.outputs()).services["reader-lending"].restoreBackup;
         const image = restore.match(/:ro (\S+) cat/)![1];
         const dumps = docker(["run", "--rm", "-v", `${stack.prefix}reader-lending-backups:/backups:ro`, image, "ls", "/backups"])

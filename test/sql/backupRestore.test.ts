@@ -1,5 +1,5 @@
 /**
- * The pre-migration backup, for real: the program's own backup script (pg_dump) and the README's restore (pg_restore
+ * The pre-migration backup, for real: the program's own backup script (pg_dump) and the documented restore (pg_restore
  * with the program's arguments) on a real PostgreSQL, with the catalog migrated by real Flyway. Migrate, dump, run a
  * destructive migration, restore: the data, the schema and Flyway's history are back as they were.
  *
@@ -66,7 +66,7 @@ describe("a backup before a destructive migration, restored", () => {
         return { status: run.status, log: `${run.stdout}${run.stderr}` };
     }
 
-    /** `cat <dump> | pg_restore <the program's arguments>`, as the README's command does, over TCP here. */
+    /** `cat <dump> | pg_restore <the program's arguments>`, as the documented command does, over TCP here. */
     function restore(dump: string): Promise<{ code: number | null; log: string }> {
         const [command, ...args] = restoreArguments(db.names.owner, db.names.database);
         return new Promise((resolve, reject) => {
