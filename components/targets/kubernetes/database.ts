@@ -13,7 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { RequiredObject } from "../../service/migrationChain";
 import type { ServicePlan } from "../../service/plan";
 import { madeOf } from "../../service/whenCreated";
-import type { DatabaseOptions, KubernetesServiceKeys } from "./kubernetesKeys";
+import { DatabaseOptions, databaseSchema, KubernetesServiceKeys } from "./kubernetesKeys";
 import { labels, objectNames, resources, SecretKey, selector } from "./objects";
 
 export interface KubernetesDatabase {
@@ -37,7 +37,8 @@ export interface DatabaseSettings {
     operatorNamespace: string;
 }
 
-export const DEFAULT_DATABASE: DatabaseOptions = { mode: "cloudnative-pg", instances: 1, storage: "1Gi" };
+/** The database a service gets when it sets none: the schema's defaults. */
+export const DEFAULT_DATABASE: DatabaseOptions = databaseSchema.parse({});
 
 /** The statements CloudNativePG runs once at bootstrap, as the superuser: the owner may create the app role. */
 export function ownerBootstrapSql(owner: string): string[] {
