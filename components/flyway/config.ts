@@ -17,6 +17,8 @@ export interface FlywayConnection<Secret> {
     /** The least-privilege role the callback creates for the apps. */
     appUser: string;
     appPassword: Secret;
+    /** How long a statement may wait for a lock before it fails (PostgreSQL's lock_timeout), in seconds. */
+    lockTimeoutSeconds: number;
 }
 
 /** Every FLYWAY_* variable Flyway gets, by name; `sqlDir` is where flywayFiles are. */
@@ -32,6 +34,9 @@ export function flywayEnvironment<Secret>(connection: FlywayConnection<Secret>, 
         // Off by default in Flyway, which would silently skip a misnamed file.
         FLYWAY_VALIDATE_MIGRATION_NAMING: "true",
         FLYWAY_CLEAN_DISABLED: "true",
+        // Every session Flyway opens sets a lock timeout first (Flyway's initSql runs on each new connection): a
+        // migration queued behind a long transaction fails after it, instead of blocking its table's traffic meanwhile.
+        FLYWAY_INIT_SQL: `SET lock_timeout = '${connection.lockTimeoutSeconds}s'`,
         // A session-level advisory lock, not Flyway's default transactional one: CREATE INDEX CONCURRENTLY (the safe way
         // to index a live table) waits for every open transaction, Flyway's lock among them, and would wait forever.
         FLYWAY_POSTGRESQL_TRANSACTIONAL_LOCK: "false",

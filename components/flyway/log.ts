@@ -64,3 +64,16 @@ function meaningfulLines(log: string): string[] {
         .map((line) => line.trimEnd())
         .filter((line) => line.trim() !== "");
 }
+
+/** What to do about a failure whose cause the log names, beyond fixing the migration; empty when it names none. */
+export function failureHint(log: string): string {
+    if (/canceling statement due to lock timeout/.test(log)) {
+        return (
+            "A migration statement waited longer than migrationLockTimeoutSeconds for a lock that another transaction holds (a long " +
+            "query, or a transaction left open, on the same table); it was rolled back and nothing changed, and the table's traffic " +
+            "went on meanwhile. Run it again once that transaction is gone (pg_stat_activity shows it), or raise " +
+            "migrationLockTimeoutSeconds for this service.\n"
+        );
+    }
+    return "";
+}

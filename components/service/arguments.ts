@@ -65,6 +65,12 @@ export const restArgumentsShape = {
     databaseLimits: limitsSchema.meta({ expected: "a map { memoryMb, cpus }, e.g. { memoryMb: 1024, cpus: 2 }" }).optional(),
     /** How the platform asks the apps whether they are alive and ready. @default Spring Boot's actuator groups */
     health: healthSchema.prefault({}),
+    /**
+     * How long a migration statement may wait for a lock, in seconds, before it fails (PostgreSQL's lock_timeout, set
+     * for every migration session): a statement queued behind a long transaction would otherwise block every reader
+     * and writer of its table while it waits. @default 10
+     */
+    migrationLockTimeoutSeconds: z.int().min(1).max(600).default(10).meta({ expected: "a whole number of seconds from 1 to 600" }),
     /** How long the migration may run, in seconds. @default 900 */
     migrationTimeoutSeconds: z.int().min(30).max(86_400).default(900).meta({ expected: "a whole number of seconds from 30 to 86400" }),
 };

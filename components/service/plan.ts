@@ -88,6 +88,7 @@ export function planService<Keys extends TargetKeys>(
                 password: secrets.password,
                 appUser: names.appUser,
                 appPassword: secrets.appPassword,
+                lockTimeoutSeconds: parsed.migrationLockTimeoutSeconds,
             }),
         appEnvironment: (jdbcUrl, password) =>
             appEnvironment({

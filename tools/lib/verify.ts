@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ClientConfig } from "pg";
+import { sharedArgumentsSchema } from "../../components/service/arguments";
 import { DatabaseNames, databaseNames } from "../../components/service/names";
 import { ownerBootstrapSql } from "../../components/targets/kubernetes/database";
 import { FLYWAY_HISTORY_TABLE, flywayEnvironment, flywayFiles } from "../../components/flyway/config";
@@ -51,6 +52,9 @@ export class MigrationFailure extends Error {
  * sit in a local folder instead of /flyway/sql, with the URL of the local server. `overrides` replace variables
  * (only tests use them, to shorten connect retries).
  */
+/** The stack's default lock timeout for migrations, as the service schema sets it. */
+const DEFAULT_LOCK_TIMEOUT_SECONDS = sharedArgumentsSchema.parse({}).migrationLockTimeoutSeconds;
+
 export async function runServiceFlyway(
     server: PostgresServer,
     db: ServiceDatabase,
@@ -64,7 +68,14 @@ export async function runServiceFlyway(
         for (const file of flywayFiles(set)) fs.writeFileSync(path.join(sqlDir, file.name), file.content);
         const jdbcUrl = `jdbc:postgresql://127.0.0.1:${server.port}/${db.names.database}`;
         const env = flywayEnvironment(
-            { jdbcUrl, user: db.names.owner, password: db.ownerPassword, appUser: db.names.appUser, appPassword: db.appPassword },
+            {
+                jdbcUrl,
+                user: db.names.owner,
+                password: db.ownerPassword,
+                appUser: db.names.appUser,
+                appPassword: db.appPassword,
+                lockTimeoutSeconds: DEFAULT_LOCK_TIMEOUT_SECONDS,
+            },
             sqlDir,
         );
         return await runFlyway(cli, [command], { ...env, ...overrides });

@@ -14,7 +14,7 @@
  */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { logTail, summarizeFlywayLog } from "../../flyway/log";
+import { failureHint, logTail, summarizeFlywayLog } from "../../flyway/log";
 import type { FailedOutcome as Failed } from "../../service/migrationChain";
 import { MigrationOutcome, notRunMessage } from "../../service/outcome";
 import { resourceError } from "../../service/resourceError";
@@ -45,7 +45,8 @@ const rerun = (flywayUrn: string) =>
 export function migrationFailedMessage(outcome: Failed, flywayUrn: string, dependants: string): string {
     return (
         `${outcome.service}: Flyway migration failed with exit code ${outcome.exitCode}, so ${dependants} not created or changed; ` +
-        `services that do not wait for it are not affected.\nFlyway's log:\n${logTail(outcome.log)}\n${rerun(flywayUrn)}`
+        `services that do not wait for it are not affected.\nFlyway's log:\n${logTail(outcome.log)}\n` +
+        `${failureHint(outcome.log)}${rerun(flywayUrn)}`
     );
 }
 

@@ -10,6 +10,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { flywayFiles } from "../../flyway/config";
+import { failureHint } from "../../flyway/log";
 import type { MigrationSet } from "../../flyway/migrationFiles";
 import type { ServiceArguments } from "../../service/arguments";
 import { FailedOutcome, migrationChain } from "../../service/migrationChain";
@@ -137,6 +138,7 @@ function jobFailedError(outcome: FailedOutcome, parent: pulumi.Resource): Error 
     return resourceError(
         `${outcome.service}: the migration Job failed, so its Deployment was not created or changed; its pods keep serving ` +
             `the last good schema. The Job's error carries the end of Flyway's log (kubectl logs job/${outcome.service}-migrate). ` +
+            failureHint(outcome.log) +
             `Fix the migration and run \`pulumi up\` again: the failed Job is replaced and runs once more.`,
         parent,
     );
