@@ -7,10 +7,10 @@
 import * as path from "path";
 import { z } from "zod";
 import type { MigrationSet } from "../flyway/migrationFiles";
-import { migrationSafetyProblems } from "../flyway/migrationSafety";
+import { DEFAULT_POSTGRES_MAJOR, migrationSafetyProblems } from "../flyway/migrationSafety";
 import { readLockOrProblem, readServiceMigrations } from "../flyway/serviceMigrations";
 import { ServiceArguments, serviceRuleProblems } from "../service/arguments";
-import { imageReferenceProblem } from "../service/imageReference";
+import { imageReferenceProblem, postgresMajor } from "../service/imageReference";
 import { orderProblems } from "../service/order";
 import { count, InvalidInputError } from "../service/problems";
 import type { TargetDefinition } from "../targets/definition";
@@ -114,7 +114,10 @@ export function validateStack(
         const folder = readServiceMigrations(migrationsRoot, name, lock, { requireLocked: false });
         problems.push(...folder.problems);
         // New migrations must keep the running release working; applied ones (in the lock) were reviewed then.
-        if (folder.migrations) problems.push(...migrationSafetyProblems(name, folder.migrations, lock[name] ?? {}));
+        // ... at the PostgreSQL major the service's database runs.
+        const serviceImage = typeof images.postgresImage === "string" ? images.postgresImage : postgresImage;
+        const major = (typeof serviceImage === "string" ? postgresMajor(serviceImage) : undefined) ?? DEFAULT_POSTGRES_MAJOR;
+        if (folder.migrations) problems.push(...migrationSafetyProblems(name, folder.migrations, lock[name] ?? {}, major));
         if (parsed.success && folder.migrations) {
             const targetProblems = definition.argumentProblems(parsed.data as ServiceArguments, folder.migrations);
             problems.push(...targetProblems.map((p) => `${where}.${p.key}: ${p.message}`));

@@ -1,19 +1,23 @@
 /**
- * The committed lock of versioned migrations' checksums.
+ * The committed lock: Flyway's checksum of every migration and callback file, as it was when it was checked.
  *
- * Flyway refuses to migrate a database where an applied file has since changed ("Validate failed: Migration checksum
- * mismatch"), and it refuses when an applied file has vanished. Both would first show up in production. The lock
- * moves that moment to the pull request: a locked file that changed or vanished fails validation, the tests and
- * `verify-migrations`. Adding a file is fine; `npm run lock-migrations` records it.
+ * It tells new files from applied ones. A versioned file not in the lock is new; a repeatable or a callback is new
+ * whenever its content is not the one locked (they change on purpose, and each new content runs). New files are held
+ * to the migration-safety check (migrationSafety.ts); `npm run lock-migrations` records them only when they pass it.
+ *
+ * It also moves Flyway's own refusals from production to the pull request: Flyway refuses to migrate a database where
+ * an applied versioned file has since changed ("Validate failed: Migration checksum mismatch") or vanished, or where a
+ * new version sorts below an applied one ("Detected resolved migration not applied to database"). All three fail
+ * validation, the tests and `verify-migrations` here.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { MigrationSet } from "./migrationFiles";
+import { compareVersions, MigrationFile, MigrationSet } from "./migrationFiles";
 
 export const LOCK_FILE = "flyway.lock.json";
 const NOTE =
-    "Flyway checksums of versioned migrations, by service and file. Never edit a locked file: add a new migration. Update with `npm run " +
-    "lock-migrations`.";
+    "Flyway checksums of every migration and callback, by service and file, as they were checked. Never edit a locked versioned " +
+    "file: add a new migration. Update with `npm run lock-migrations`, which checks new files first.";
 
 /** Service → file name → Flyway checksum. */
 export type MigrationLock = Record<string, Record<string, number>>;
@@ -21,19 +25,19 @@ export type MigrationLock = Record<string, Record<string, number>>;
 /** The lock in `migrationsRoot`, or an empty one when there is none yet. Throws on a file that is not a lock. */
 export function readLock(migrationsRoot: string): MigrationLock {
     const file = path.join(migrationsRoot, LOCK_FILE);
-    if (!fs.existsSync(file)) {
-        return {};
-    }
+    return fs.existsSync(file) ? parseLock(fs.readFileSync(file, "utf8"), file) : {};
+}
+
+/** A lock's text (`where` names it in errors). */
+export function parseLock(text: string, where: string): MigrationLock {
     let parsed: unknown;
     try {
-        parsed = JSON.parse(fs.readFileSync(file, "utf8"));
+        parsed = JSON.parse(text);
     } catch (error) {
         throw new Error(
-            `${file}: is not valid JSON (${(error as Error).message}); restore it from git or regenerate it with \`npm run ` +
-                `lock-migrations\``,
-            {
-                cause: error,
-            },
+            `${where}: is not valid JSON (${(error as Error).message}); restore it from git or regenerate it with ` +
+                `\`npm run lock-migrations\``,
+            { cause: error },
         );
     }
     const lock: MigrationLock = {};
@@ -42,7 +46,7 @@ export function readLock(migrationsRoot: string): MigrationLock {
         const valid = typeof files === "object" && files !== null && Object.values(files).every((c) => Number.isInteger(c));
         if (!valid) {
             throw new Error(
-                `${file}: the entry for '${service}' must map file names to integer checksums; regenerate it with \`npm run ` +
+                `${where}: the entry for '${service}' must map file names to integer checksums; regenerate it with \`npm run ` +
                     `lock-migrations\``,
             );
         }
@@ -65,54 +69,89 @@ export function writeLock(migrationsRoot: string, lock: MigrationLock): void {
 }
 
 export interface LockCheck {
-    /** Also report versioned files the lock does not know yet (the tests do; `pulumi up` does not). */
+    /** Also report files the lock does not hold yet (the tests and verify-migrations do; `pulumi up` does not). */
     requireLocked: boolean;
+}
+
+/** Whether `file` is new to the lock: a versioned file it does not list, or a repeatable or callback it holds otherwise. */
+export function isNewFile(file: MigrationFile, locked: Record<string, number>): boolean {
+    return file.kind === "versioned" ? locked[file.fileName] === undefined : locked[file.fileName] !== file.checksum;
 }
 
 /** Problems of one service's migrations against the lock, each naming the file, what is wrong and what to do. */
 export function lockProblems(lock: MigrationLock, service: string, set: MigrationSet, check: LockCheck): string[] {
     const shown = path.relative(process.cwd(), set.folder) || set.folder;
     const locked = lock[service] ?? {};
-    const versioned = set.files.filter((f) => f.kind === "versioned");
     const problems: string[] = [];
-    for (const file of versioned) {
+    for (const file of set.files) {
         const expected = locked[file.fileName];
-        if (expected === undefined) {
-            if (check.requireLocked) {
-                problems.push(
-                    `${shown}/${file.fileName}: not in the migration lock yet; run \`npm run lock-migrations\` and commit ${LOCK_FILE}`,
-                );
-            }
-        } else if (expected !== file.checksum) {
+        if (file.kind === "versioned" && expected !== undefined && expected !== file.checksum) {
             problems.push(
                 `${shown}/${file.fileName}: changed after it was locked (checksum ${file.checksum}, locked ${expected}); ` +
                     `Flyway refuses to migrate any database where the old version ran. Restore the file and put the change in a new ` +
-                    `migration, ` +
-                    `e.g. V${nextMajorVersion(set)}__<description>.sql`,
+                    `migration, e.g. V${nextMajorVersion(set)}__<description>.sql`,
+            );
+        } else if (check.requireLocked && isNewFile(file, locked)) {
+            problems.push(
+                `${shown}/${file.fileName}: ${expected === undefined ? "not in the migration lock yet" : "changed since it was locked"}; ` +
+                    `run \`npm run lock-migrations\` (it checks the file first) and commit ${LOCK_FILE}`,
             );
         }
     }
+    problems.push(...outOfOrderProblems(locked, set, shown));
     for (const fileName of Object.keys(locked).sort()) {
-        if (!versioned.some((f) => f.fileName === fileName)) {
+        // A callback may go: Flyway keeps no history of callbacks. A migration that ran may not.
+        if (!set.files.some((f) => f.fileName === fileName) && !isCallbackName(fileName)) {
             problems.push(
                 `${shown}/${fileName}: is locked but missing; Flyway fails on databases that applied it ("applied migration not resolved ` +
-                    `locally"). ` +
-                    `Restore it (renaming counts as removing)`,
+                    `locally"). Restore it (renaming counts as removing)`,
             );
         }
     }
     return problems;
 }
 
-/** `lock` with the service's new versioned files added. Existing entries never change here: see lockProblems. */
+/**
+ * New versions at or below the highest locked one: Flyway refuses them on every database that applied the higher one
+ * ("Detected resolved migration not applied to database"), so they are refused where they are made.
+ */
+export function outOfOrderProblems(
+    locked: Record<string, number>,
+    set: MigrationSet,
+    shown = path.relative(process.cwd(), set.folder) || set.folder,
+): string[] {
+    const versioned = set.files.filter((f) => f.kind === "versioned");
+    const highest = versioned
+        .filter((f) => locked[f.fileName] !== undefined)
+        .sort((a, b) => compareVersions(a.version!, b.version!))
+        .at(-1);
+    if (!highest) return [];
+    return versioned
+        .filter((f) => locked[f.fileName] === undefined && compareVersions(f.version!, highest.version!) <= 0)
+        .map(
+            (f) =>
+                `${shown}/${f.fileName}: version ${f.version} is not above ${highest.fileName}, the highest locked version; Flyway ` +
+                `refuses it on every database that applied ${highest.fileName} ("Detected resolved migration not applied to database"). ` +
+                `Rename it to V${nextMajorVersion(set)}__${f.description}.sql`,
+        );
+}
+
+function isCallbackName(fileName: string): boolean {
+    return !/^[VR]/.test(fileName);
+}
+
+/** `lock` with the service's new files recorded (and callbacks that are gone dropped). Applied entries never change here. */
 export function withNewFiles(lock: MigrationLock, service: string, set: MigrationSet): { lock: MigrationLock; added: string[] } {
     const entries = { ...(lock[service] ?? {}) };
     const added: string[] = [];
-    for (const file of set.files.filter((f) => f.kind === "versioned")) {
-        if (entries[file.fileName] === undefined) {
+    for (const file of set.files) {
+        if (isNewFile(file, entries) && !(file.kind === "versioned" && entries[file.fileName] !== undefined)) {
             entries[file.fileName] = file.checksum;
             added.push(file.fileName);
         }
+    }
+    for (const fileName of Object.keys(entries)) {
+        if (isCallbackName(fileName) && !set.files.some((f) => f.fileName === fileName)) delete entries[fileName];
     }
     return { lock: { ...lock, [service]: entries }, added };
 }

@@ -39,7 +39,7 @@ export class SqlSyntaxError extends Error {
  * Flyway's `${placeholder}`s are not SQL; each becomes as many `x` as it has characters, so that the parser reads an
  * identifier and every offset stays where it was.
  */
-function withoutPlaceholders(sql: string): string {
+export function withoutPlaceholders(sql: string): string {
     return sql.replace(/\$\{[^}]*\}/g, (placeholder) => "x".repeat(placeholder.length));
 }
 

@@ -49,3 +49,9 @@ export function imageReferenceProblem(reference: string): string | undefined {
 export function imageRepository(reference: string): string {
     return reference.split("@")[0].replace(/:[^/]*$/, "");
 }
+
+/** The major version a PostgreSQL image's tag names (`postgres:17.6` → 17, `…/postgresql:17-standard-trixie` → 17). */
+export function postgresMajor(reference: string): number | undefined {
+    const tag = /:(\d+)(?:[.-][^/@]*)?(?:@|$)/.exec(reference.replace(/^[^/]*:\d+\//, ""));
+    return tag ? Number(tag[1]) : undefined;
+}

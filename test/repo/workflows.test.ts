@@ -55,6 +55,12 @@ describe("pull-request workflow", () => {
         installsAndTests(pr.jobs.test);
     });
 
+    it("checks new migrations against the base branch's lock, with the history to find it", () => {
+        const test = pr.jobs.test;
+        expect(test.steps.map((s) => s.run)).toContain("npm run verify-migrations -- --base origin/${{ github.base_ref }}");
+        expect(test.steps.find((s) => s.uses?.startsWith("actions/checkout@"))?.with?.["fetch-depth"]).toBe(0);
+    });
+
     it("runs the real-engine test after the tests, with the official images (the runner can pull them)", () => {
         const real = pr.jobs["real-engine"];
         expect(real.needs).toBe("test");

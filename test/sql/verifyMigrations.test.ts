@@ -101,7 +101,8 @@ describe("verify-migrations, real Flyway on a real PostgreSQL", () => {
                 /edited\/V1__a\.sql: changed after it was locked \(checksum -?\d+, locked -?\d+\); .* e\.g\. V4__<description>\.sql$/,
             ),
             expect.stringContaining(
-                "edited/V3__c.sql: not in the migration lock yet; run `npm run lock-migrations` and commit flyway.lock.json",
+                "edited/V3__c.sql: not in the migration lock yet; run `npm run lock-migrations` (it checks the file first) and commit " +
+                    "flyway.lock.json",
             ),
             expect.stringContaining("edited/V2__b.sql: is locked but missing"),
         ]);

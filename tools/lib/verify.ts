@@ -13,6 +13,7 @@ import { DatabaseNames, databaseNames } from "../../components/service/names";
 import { ownerBootstrapSql } from "../../components/targets/kubernetes/database";
 import { FLYWAY_HISTORY_TABLE, flywayEnvironment, flywayFiles } from "../../components/flyway/config";
 import { flywayFailure } from "../../components/flyway/log";
+import { MigrationLock, outOfOrderProblems } from "../../components/flyway/lock";
 import type { MigrationSet } from "../../components/flyway/migrationFiles";
 import { migrationSafetyProblems } from "../../components/flyway/migrationSafety";
 import { readLockOrProblem, readServiceMigrations, serviceFolders } from "../../components/flyway/serviceMigrations";
@@ -184,8 +185,17 @@ export function suffixedNames(service: string, suffix = ""): DatabaseNames {
         : { database: `${names.database}_${suffix}`, owner: `${names.owner}_${suffix}`, appUser: `${names.appUser}_${suffix}` };
 }
 
-/** Verifies every `migrations/<service>/` folder under `migrationsRoot`, collecting every failure. */
-export async function verifyAll(server: PostgresServer, migrationsRoot: string, suffix = ""): Promise<VerifyResult> {
+/**
+ * Verifies every `migrations/<service>/` folder under `migrationsRoot`, collecting every failure. `baseLock`, the lock
+ * of the branch a pull request goes into, decides which files are new and so checked for safety and order, whatever
+ * the working tree's lock says; without it, the working tree's lock does.
+ */
+export async function verifyAll(
+    server: PostgresServer,
+    migrationsRoot: string,
+    suffix = "",
+    baseLock?: MigrationLock,
+): Promise<VerifyResult> {
     const failures: string[] = [];
     const lock = readLockOrProblem(migrationsRoot, failures);
     const runs: Promise<ServiceDatabase | string>[] = [];
@@ -193,7 +203,9 @@ export async function verifyAll(server: PostgresServer, migrationsRoot: string, 
         const folder = readServiceMigrations(migrationsRoot, service, lock, { requireLocked: true });
         failures.push(...folder.problems);
         if (!folder.migrations) continue;
-        failures.push(...migrationSafetyProblems(service, folder.migrations, lock[service] ?? {}));
+        const checkedAgainst = (baseLock ?? lock)[service] ?? {};
+        failures.push(...migrationSafetyProblems(service, folder.migrations, checkedAgainst));
+        if (baseLock) failures.push(...outOfOrderProblems(checkedAgainst, folder.migrations));
         // Side by side: each service has its own database, and each Flyway its own JVM.
         runs.push(
             migrateServiceDatabase(server, service, folder.migrations, suffixedNames(service, suffix)).catch((error) => {
