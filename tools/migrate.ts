@@ -1,16 +1,16 @@
 /**
- * `npm run migrate -- --stack <stack> [pulumi up flags]`: applies a stack's databases and migrations only.
+ * `npm run migrate -- --stack <stack> [pulumi up flags]`: applies a stack's databases and migrations only, with the
+ * CLI and backend every documented command uses (lib/pulumiCommand.ts).
  *
  * Selects the stack (creating it on a fresh backend), then runs `pulumi up` with every app container excluded, so the
  * databases, volumes and Flyway containers are created or updated (and the `after` order and exit-code checks hold as
  * usual) while no app container is created, changed or removed. A pipeline runs this before the full `pulumi up`
  * that rolls out the apps.
  */
-import { spawnSync } from "child_process";
-import * as path from "path";
 import { validateStack } from "../components/config/validateStack";
 import { loadSqlParser } from "../components/flyway/sqlStatements";
 import { migrateOnlyCommands } from "../components/stack/migrateOnly";
+import { runPulumi } from "./lib/pulumiCommand";
 import { NAMESPACE, PROJECT_DIR, rawConfig } from "./lib/repository";
 
 async function main(args: string[]): Promise<number> {
@@ -27,14 +27,10 @@ async function main(args: string[]): Promise<number> {
     const settings = validateStack(rawConfig(stackName), PROJECT_DIR, NAMESPACE, stackName);
     const services = settings.services.map((s) => s.name);
     console.log(`migrate-only: ${stack}, services ${services.join(", ")}; every app container is excluded`);
-    const pulumi = path.join(PROJECT_DIR, "node_modules", ".bin", "pulumi");
+    // The same CLI and backend as every documented command (lib/pulumiCommand.ts).
     for (const command of migrateOnlyCommands(NAMESPACE, stack, services, upArgs, settings.target)) {
-        const result = spawnSync(pulumi, command, { stdio: "inherit", cwd: PROJECT_DIR });
-        if (result.error) {
-            console.error(`migrate-only: could not run ${pulumi}: ${result.error.message}`);
-            return 1;
-        }
-        if (result.status !== 0) return result.status ?? 1;
+        const code = runPulumi(command, PROJECT_DIR);
+        if (code !== 0) return code;
     }
     return 0;
 }
