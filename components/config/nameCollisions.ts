@@ -1,7 +1,38 @@
 /**
- * Service names that would collide in the names the stack derives from them.
+ * Service names that would collide in the names the stack derives from them: on the platform (each target says what
+ * names a service takes, TargetDefinition.claimedNames), and in migrate-only's exclusion globs.
  */
+import type { ServiceArguments } from "../service/arguments";
 import { REPLICA_INFIX } from "../service/names";
+import type { NameClaim, TargetDefinition } from "../targets/definition";
+
+/** Names two services would take on the platform, each reported once with both owners and what each took it for. */
+export function platformNameCollisions(
+    namespace: string,
+    definition: TargetDefinition,
+    services: readonly { name: string; args: ServiceArguments }[],
+    stack: string | undefined,
+): string[] {
+    const owners = new Map<string, { service: string; claim: NameClaim }[]>();
+    for (const { name, args } of services) {
+        for (const claim of definition.claimedNames?.(name, args, stack) ?? []) {
+            const key = `${claim.kind}\0${claim.name}`;
+            owners.set(key, [...(owners.get(key) ?? []), { service: name, claim }]);
+        }
+    }
+    const reported = new Set<string>();
+    return [...owners.values()].flatMap((claims) => {
+        const services = [...new Set(claims.map((c) => c.service))].sort();
+        if (services.length < 2 || reported.has(services.join("\0"))) return [];
+        reported.add(services.join("\0"));
+        const [first, second] = [claims.find((c) => c.service === services[0])!, claims.find((c) => c.service === services[1])!];
+        return [
+            `${namespace}:services.${services[1]}: the ${first.claim.kind} '${first.claim.name}' would be both ${first.service}'s ` +
+                `(${first.claim.what}) and ${second.service}'s (${second.claim.what}) on ${definition.title}, so one would answer or be ` +
+                `overwritten for the other; choose a service name that does not start with another's name and a suffix the stack uses`,
+        ];
+    });
+}
 
 /**
  * Names another service's app glob would catch (`catalog` catches `catalog-app` and `catalog-app-*`), with why:

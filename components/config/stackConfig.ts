@@ -25,6 +25,14 @@ export function baseStackShape(targets: TargetRegistry) {
         postgresImage: z.string().optional().meta({ expected: "an image reference such as postgres:17" }),
         /** Flyway image for every service's one-shot migration. @default "flyway/flyway:11" */
         flywayImage: z.string().default("flyway/flyway:11").meta({ expected: "an image reference such as flyway/flyway:11" }),
+        /** Image majors the stack runs although no check here proves them (PostgreSQL 17 and Flyway 11 are). @default none */
+        acceptImageMajors: z
+            .strictObject({
+                postgres: z.array(z.int().min(9)).default([]).meta({ expected: "a list of PostgreSQL majors, e.g. [16]" }),
+                flyway: z.array(z.int().min(9)).default([]).meta({ expected: "a list of Flyway majors, e.g. [10]" }),
+            })
+            .prefault({})
+            .meta({ expected: "a map { postgres, flyway } of majors to accept, e.g. { postgres: [16] }" }),
         /** Folder holding one migrations folder per service, relative to the project. @default "migrations" */
         migrationsDir: z.string().default("migrations").meta({ expected: "a folder path such as migrations" }),
     };

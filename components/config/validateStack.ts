@@ -12,10 +12,11 @@ import { readLockOrProblem, readServiceMigrations } from "../flyway/serviceMigra
 import { ServiceArguments, serviceRuleProblems } from "../service/arguments";
 import { imageReferenceProblem, postgresMajor } from "../service/imageReference";
 import { orderProblems } from "../service/order";
+import { ImageKind, unprovenMajorProblem } from "../service/provenImages";
 import { count, InvalidInputError } from "../service/problems";
 import type { TargetDefinition } from "../targets/definition";
 import { DEFAULT_TARGET, TARGETS, TargetRegistry } from "../targets/registry";
-import { appGlobCollisions } from "./nameCollisions";
+import { appGlobCollisions, platformNameCollisions } from "./nameCollisions";
 import { describeSchemaIssues, ServiceConfig, serviceConfigSchema, stackSchema } from "./stackConfig";
 import { foreignServiceKeys, foreignStackKeys } from "./targetKeys";
 
@@ -82,8 +83,10 @@ export function validateStack(
     const platform = targetKeys ? definition.stackSettings(targetKeys, stack) : undefined;
     problems.push(...(platform?.problems ?? []).map((p) => `${namespace}:${p.key}: ${p.message}`));
     const postgresImage = top.success ? (top.data.postgresImage ?? definition.defaultPostgresImage) : raw.postgresImage;
-    problems.push(...imageProblems(definition, `${namespace}:postgresImage`, postgresImage, "postgres"));
-    problems.push(...imageProblems(definition, `${namespace}:flywayImage`, top.success ? top.data.flywayImage : raw.flywayImage));
+    const accepted = top.success ? top.data.acceptImageMajors : { postgres: [], flyway: [] };
+    const imageProblems = (where: string, image: unknown, kind?: ImageKind) => referenceProblems(definition, where, image, accepted, kind);
+    problems.push(...imageProblems(`${namespace}:postgresImage`, postgresImage, "postgres"));
+    problems.push(...imageProblems(`${namespace}:flywayImage`, top.success ? top.data.flywayImage : raw.flywayImage, "flyway"));
     const migrationsDir = top.success ? top.data.migrationsDir : typeof raw.migrationsDir === "string" ? raw.migrationsDir : "migrations";
     const migrationsRoot = path.join(projectDir, migrationsDir);
     const lock = readLockOrProblem(migrationsRoot, problems);
@@ -108,8 +111,8 @@ export function validateStack(
             problems.push(...serviceRuleProblems(where, name, parsed.data));
         }
         const images = isRecord(rawServices[name]) ? rawServices[name] : {};
-        problems.push(...imageProblems(definition, `${where}.image`, images.image));
-        problems.push(...imageProblems(definition, `${where}.postgresImage`, images.postgresImage, "postgres"));
+        problems.push(...imageProblems(`${where}.image`, images.image));
+        problems.push(...imageProblems(`${where}.postgresImage`, images.postgresImage, "postgres"));
         // Unlocked new files are fine here (that is how a migration gets added); the tests insist on the lock.
         const folder = readServiceMigrations(migrationsRoot, name, lock, { requireLocked: false });
         problems.push(...folder.problems);
@@ -126,6 +129,7 @@ export function validateStack(
     }
     const parsedList = Object.entries(parsedServices).map(([name, args]) => ({ name, args: args as ServiceArguments }));
     problems.push(...(definition.serviceSetProblems?.(parsedList, (name) => `${namespace}:services.${name}`) ?? []));
+    problems.push(...platformNameCollisions(namespace, definition, parsedList, stack));
     // Names that failed to parse still count as services here, so 'after: [them]' is not reported as unknown.
     const after = Object.fromEntries(names.map((name) => [name, parsedServices[name]?.after ?? []]));
     problems.push(...orderProblems(namespace, after));
@@ -143,10 +147,22 @@ export function validateStack(
     };
 }
 
-/** What is wrong with an image reference given at `where`, and, for a database image, whether the target can run it. */
-function imageProblems(definition: TargetDefinition, where: string, image: unknown, kind?: "postgres"): string[] {
+/**
+ * What is wrong with an image reference given at `where`: its syntax, and for a database or Flyway image whether the
+ * target can run it and whether it is a major the checks prove (or the stack accepts).
+ */
+function referenceProblems(
+    definition: TargetDefinition,
+    where: string,
+    image: unknown,
+    accepted: Record<ImageKind, number[]>,
+    kind?: ImageKind,
+): string[] {
     if (typeof image !== "string") return [];
-    const problem = imageReferenceProblem(image) ?? (kind === "postgres" ? definition.postgresImageProblem(image) : undefined);
+    const problem =
+        imageReferenceProblem(image) ??
+        (kind === "postgres" ? definition.postgresImageProblem(image) : undefined) ??
+        (kind ? unprovenMajorProblem(kind, image, accepted[kind]) : undefined);
     return problem ? [`${where}: ${problem}`] : [];
 }
 

@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { RESERVED_APP_ENV } from "./appEnvironment";
+import { reservedEnvProblem } from "./appEnvironment";
 import { SERVICE_NAME } from "./names";
 
 export const MAX_REPLICAS = 100;
@@ -115,13 +115,15 @@ export function serviceRuleProblems(where: string, name: string, service: { env:
                 `e.g. reader-lending`,
         );
     }
-    for (const key of Object.keys(service.env).sort()) {
-        if (!ENV_NAME.test(key)) {
+    for (const [key, value] of Object.entries(service.env).sort(([a], [b]) => (a < b ? -1 : 1))) {
+        // A name that would reach the stack's own settings is said so first, whatever else is wrong with it.
+        const reservedProblem = reservedEnvProblem(key, value);
+        if (reservedProblem) {
+            problems.push(`${where}.env.${key}: ${reservedProblem}`);
+        } else if (!ENV_NAME.test(key)) {
             problems.push(
                 `${where}.env.${key}: not a valid environment variable name; use letters, digits and '_', not starting with a digit`,
             );
-        } else if (RESERVED_APP_ENV.includes(key)) {
-            problems.push(`${where}.env.${key}: is set by the stack (${RESERVED_APP_ENV.join(", ")}); remove it from env`);
         }
     }
     return problems;

@@ -10,6 +10,15 @@ import type { MigrationSet } from "../flyway/migrationFiles";
 import type { ServiceArguments, TargetKeys } from "../service/arguments";
 import type { ArgumentProblem, ServiceTarget } from "../service/target";
 
+/** A name a service takes on its platform: two services taking the same one would collide there. */
+export interface NameClaim {
+    /** The kind of name: objects of one kind share one namespace. */
+    kind: string;
+    name: string;
+    /** What it is for, e.g. `its database's network alias`. */
+    what: string;
+}
+
 /** What a target sets up once per stack: the target every service is deployed with, images, and stack outputs. */
 export interface Platform {
     target: ServiceTarget;
@@ -33,6 +42,11 @@ export interface TargetDefinition<StackKeys extends z.core.$ZodLooseShape = z.co
     insteadOf: Record<string, string>;
     /** Per-service problems the schema cannot judge; the same rules as its ServiceTarget's. */
     argumentProblems(args: ServiceArguments, migrations: MigrationSet): ArgumentProblem[];
+    /**
+     * The names a service takes on the platform, by kind (`dns`, `container`, `Service`, `Secret`, …), what it took
+     * them for, and the stack (`undefined` when a stack file is checked alone): two services may not take one name.
+     */
+    claimedNames?(service: string, args: ServiceArguments, stack: string | undefined): NameClaim[];
     /** Problems among the services of one stack (two claiming one host port, say), each naming the services' keys. */
     serviceSetProblems?(services: readonly { name: string; args: ServiceArguments }[], where: (service: string) => string): string[];
     /** The stack-wide keys only this target reads. */

