@@ -10,6 +10,7 @@ import { appEnvironment } from "./appEnvironment";
 import type { ServiceArguments, TargetKeys } from "./arguments";
 import { DatabaseNames, databaseNames } from "./names";
 import { MigrationOutcome, notApplied, Upstream } from "./outcome";
+import { reportedByEngine } from "./reportedByEngine";
 
 /** The owner's name (when not the plan's own) and both passwords, as a target hands them to Flyway. */
 export interface FlywaySecrets<Secret> {
@@ -67,8 +68,10 @@ export function planService<Keys extends TargetKeys>(
     const { migrations } = inputs;
     const names = databaseNames(name);
     // No special characters: the passwords travel through env variables and a SQL literal in the callback.
-    const ownerPassword = new random.RandomPassword(`${name}-db-owner-password`, { length: 32, special: false }, { parent }).result;
-    const appPassword = new random.RandomPassword(`${name}-db-app-password`, { length: 32, special: false }, { parent }).result;
+    const password = (of: string) =>
+        reportedByEngine(new random.RandomPassword(`${name}-db-${of}-password`, { length: 32, special: false }, { parent })).result;
+    const ownerPassword = password("owner");
+    const appPassword = password("app");
     return {
         name,
         names,

@@ -12,6 +12,7 @@ import { planService } from "./plan";
 import { count, describeIssues, InvalidInputError } from "./problems";
 import { checkSdkVersion } from "./sdkVersion";
 import type { KeysOf, ServiceTarget } from "./target";
+import { whenCreated } from "./whenCreated";
 
 /** The component's type token; part of every child's URN. */
 export const SERVICE_WITH_MIGRATIONS_TYPE = "library:index:ServiceWithMigrations";
@@ -65,8 +66,17 @@ export class ServiceWithMigrations<T extends ServiceTarget = ServiceTarget> exte
     public readonly migrationSummary: pulumi.Output<string>;
     /** Resolves to the outcome of this service's migration (never rejects); what other services can gate on. */
     public readonly migrationOutcome: pulumi.Output<MigrationOutcome>;
-    /** Names of what runs the apps on the target (containers, or a Deployment), once the migration applied. */
+    /**
+     * Names of what runs the apps on the target (containers, or a Deployment). The same whether or not this update
+     * reached them: after a migration that failed or did not run, the apps left as they were keep serving under these
+     * names (if a previous update created them); `appsUpdated` says which.
+     */
     public readonly appNames: pulumi.Output<string[]>;
+    /**
+     * Whether this update brought the apps to its configuration: false when its migration failed or did not run, or
+     * an app could not be created (a rollout that stopped, an image that could not be pulled).
+     */
+    public readonly appsUpdated: pulumi.Output<boolean>;
     /** @deprecated The same as appNames, which fits every target; kept for programs written against it. */
     public readonly appContainerNames: pulumi.Output<string[]>;
     /** What runs the database, when the target runs one (a container, a CloudNativePG Cluster). */
@@ -106,15 +116,28 @@ export class ServiceWithMigrations<T extends ServiceTarget = ServiceTarget> exte
         const settled = <V>(value: pulumi.Output<V>) => afterAppsGate(deployed.appsGate, value);
         this.migrationOutcome = settled(deployed.migration);
         this.migrationSummary = this.migrationOutcome.apply(describeOutcome);
-        // Derived from the outcome, not from the app resources: a failed service's apps never register, and an
-        // output waiting on them would hang the update instead of letting it report the failure.
-        this.appNames = this.migrationOutcome.apply((o) => (o.status === "applied" ? deployed.appNames : []));
+        // Not read from the app resources: a failed service's apps never register, and an output waiting on them would
+        // hang the update instead of letting it report the failure.
+        this.appNames = settled(pulumi.output(deployed.appNames));
+        const appsCreated = deployed.appsCreated ?? pulumi.all(this.apps.map((app) => whenCreated(app)));
+        const allCreated = pulumi.recover(
+            appsCreated.apply(() => true),
+            () => false,
+        );
+        // Settled, like every output, only once the rejections the apps caused were reported (afterAppsGate.ts).
+        this.appsUpdated = afterAppsGate(
+            appsCreated,
+            this.migrationOutcome.apply((o): pulumi.Output<boolean> | boolean =>
+                o.status === "applied" && !pulumi.runtime.isDryRun() ? allCreated : o.status === "applied",
+            ) as pulumi.Output<boolean>,
+        );
         this.appContainerNames = this.appNames;
         this.restoreCommand = deployed.restoreCommand && settled(deployed.restoreCommand);
         this.registerOutputs({
             databaseAlias: this.databaseAlias,
             migrationSummary: this.migrationSummary,
             appNames: this.appNames,
+            appsUpdated: this.appsUpdated,
             restoreCommand: this.restoreCommand,
         });
     }
@@ -141,7 +164,8 @@ function checkArgs<T extends ServiceTarget>(name: string, args: ServiceWithMigra
         const parsed = result.data as ServiceArguments<KeysOf<T>>;
         problems.push(...serviceRuleProblems(where, name, parsed));
         if (folder.migrations) {
-            problems.push(...args.target.argumentProblems(parsed, folder.migrations).map((p) => `${at(p.key.split("."))}: ${p.message}`));
+            const targetProblems = args.target.argumentProblems(parsed, folder.migrations);
+            problems.push(...targetProblems.map((p) => `${at(p.key.split("."))}: ${p.message}`));
         }
     }
     problems.push(...folder.problems);

@@ -66,6 +66,12 @@ export interface ServiceDeployment {
     resources: ServiceResources;
     /** With pre-migration backups: the command that restores one (a `<dump file>` to fill in). */
     restoreCommand?: pulumi.Output<string>;
+    /**
+     * Resolves once every app was created, rejects when one was not, and never hangs on one that never registered.
+     * Default: each of `resources.apps` read through whenCreated, which covers apps whose own inputs failed; a target
+     * whose apps wait on each other (Docker's rolling chain) gives the chain's end instead.
+     */
+    appsCreated?: pulumi.Output<unknown>;
 }
 
 export interface ServiceResources {

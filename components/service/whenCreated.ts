@@ -10,13 +10,17 @@
  * which rejects as soon as one of those inputs does.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { reportedByEngine } from "./reportedByEngine";
 
 const inputsOf = new WeakMap<pulumi.Resource, pulumi.Input<unknown>[]>();
 
-/** Records the inputs of `resource` that come from other resources (images, networks, volumes, passwords). */
+/**
+ * Records the inputs of `resource` that come from other resources (images, networks, volumes, passwords). Its
+ * failure is then the engine's to report (reportedByEngine.ts).
+ */
 export function madeOf<T extends pulumi.CustomResource>(resource: T, inputs: pulumi.Input<unknown>[]): T {
     inputsOf.set(resource, inputs);
-    return resource;
+    return reportedByEngine(resource);
 }
 
 /**

@@ -12,8 +12,16 @@ import { ServiceWithMigrations } from "../service/serviceWithMigrations";
 export interface ServiceOutputs {
     databaseAlias: string;
     migration: pulumi.Output<string>;
-    /** What runs the apps: container names in replica order on Docker, the Deployment on Kubernetes. */
+    /**
+     * What runs the apps: container names in replica order on Docker, the Deployment on Kubernetes; after a failed
+     * migration, what was left as it was (appsUpdated false).
+     */
     apps: pulumi.Output<string[]>;
+    /**
+     * Whether this update brought the apps to the configuration: false after a failed or skipped migration, or an app
+     * that was not created.
+     */
+    appsUpdated: pulumi.Output<boolean>;
     /** @deprecated The same as apps, kept for StackReferences that read it. */
     appContainers: pulumi.Output<string[]>;
     /** With pre-migration backups: how to restore one (docs/operations.md, "Restoring a backup"). */
@@ -53,6 +61,7 @@ export function deployLibraryStack(settings: StackSettings, stack: string): Libr
             migration: component.migrationSummary,
             apps: component.appNames,
             appContainers: component.appNames,
+            appsUpdated: component.appsUpdated,
             ...(component.restoreCommand ? { restoreBackup: component.restoreCommand } : {}),
         };
     }

@@ -8,6 +8,7 @@
  * "The real-engine test".
  */
 import * as fs from "fs";
+import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { withClient } from "../../tools/lib/pgClient";
@@ -63,6 +64,30 @@ async function timed(what: string, command: Promise<CommandResult>): Promise<Com
     return result;
 }
 
+/**
+ * What a failure must never look like: a JavaScript stack, an error filed under the stack itself, the SDK's own
+ * "Running program … failed with an unhandled exception", or its "resource … failed to register".
+ */
+function expectNoProgramCrash(output: string): void {
+    expect(output).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+    // Under --continue-on-error the engine itself closes with "error: update failed" under the stack; nothing else may.
+    const underStack = /pulumi:pulumi:Stack \([^)]*\):\n((?:\s+(?:warning|error): .*\n)*)/.exec(output)?.[1] ?? "";
+    expect(underStack.split("\n").filter((line) => /^\s+error: /.test(line) && !/^\s+error: update failed$/.test(line))).toEqual([]);
+    expect(output).not.toContain("Error: catalog:");
+    expect(output).not.toContain("Running program");
+    expect(output).not.toContain("failed to register");
+    expect(output).not.toContain("error serializing property");
+}
+
+/** A TCP server on 127.0.0.1:`port`, holding it. */
+function listenOn(port: number): Promise<net.Server> {
+    return new Promise((resolve, reject) => {
+        const server = net.createServer();
+        server.once("error", reject);
+        server.listen(port, "127.0.0.1", () => resolve(server));
+    });
+}
+
 /** The first event of `action` on container `name`. */
 function eventOf(events: ContainerEvent[], name: string, action: string): ContainerEvent {
     const found = events.find((e) => e.name === name && e.action === action);
@@ -104,8 +129,10 @@ describe("the program on a real Docker engine", () => {
     step("1. first up: each service's apps are created only after its own Flyway exited 0; least privilege; localhost only", async () => {
         const watch = watchContainerEvents(stack.prefix);
         // A user's first `pulumi up`: the preview, then the update.
-        succeeded(await timed("first up (with its preview)", stack.pulumi(["up", "--yes", "--stack", stack.name])));
+        const firstUp = succeeded(await timed("first up (with its preview)", stack.pulumi(["up", "--yes", "--stack", stack.name])));
         const events = await watch.stop();
+        // Every stack output has a value: none is left out with "Undefined value (…) will not show as a stack output".
+        expect(firstUp.output).not.toContain("will not show as a stack output");
         const outputs = await stack.outputs();
         for (const service of SERVICES) {
             const { names } = view(service);
@@ -118,6 +145,7 @@ describe("the program on a real Docker engine", () => {
             for (const app of names.apps) expect(eventOf(events, app, "create").timeNano).toBeGreaterThan(flywayExit.timeNano);
             expect(outputs.services[service].migration).toBe("applied 3 migrations, now at version 3");
             expect(outputs.services[service].appContainers).toEqual(names.apps);
+            expect(outputs.services[service].appsUpdated).toBe(true);
             expect(await view(service).history()).toHaveLength(3);
         }
         // The apps' role may read and write rows, and nothing more: PostgreSQL refuses it DDL.
@@ -172,15 +200,23 @@ describe("the program on a real Docker engine", () => {
             expect(failed.output).toContain("so its 3 app containers were not created or changed");
             expect(failed.output).toContain('relation "shelves" does not exist');
             expect(failed.output).toContain("pulumi up --replace 'urn:pulumi:");
-            // No JavaScript stack, no error filed under the stack itself.
-            expect(failed.output).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
-            expect(failed.output).not.toMatch(/pulumi:pulumi:Stack \([^)]*\):\n(\s+warning: .*\n)*\s+error:/);
-            expect(failed.output).not.toContain("Error: catalog:");
+            expectNoProgramCrash(failed.output);
             // Only catalog's Flyway container was replaced; its running replicas and the other services are untouched.
             const after = ids();
             expect([...after.keys()].filter((name) => after.get(name) !== before.get(name))).toEqual([catalog.names.flyway]);
             for (const app of catalog.names.apps) expect(catalog.container(app).State.Running).toBe(true);
             expect((await Promise.all(catalog.appPorts.map(get))).every((body) => body !== undefined)).toBe(true);
+
+            // The same failure under --continue-on-error, where the engine answers the program's registrations itself
+            // (result FAIL): still once, on the Flyway container, with no stack and no "failed to register" of the SDK's;
+            // the outputs say the apps were left as they were, under their names.
+            const continued = await timed("up --continue-on-error, failing migration", stack.up("--continue-on-error"));
+            expect(continued.code).not.toBe(0);
+            expect(continued.output).toMatch(attributed);
+            expectNoProgramCrash(continued.output);
+            const afterFailure = (await stack.outputs()).services.catalog;
+            expect({ apps: afterFailure.apps, updated: afterFailure.appsUpdated }).toEqual({ apps: catalog.names.apps, updated: false });
+            for (const app of catalog.names.apps) expect(catalog.container(app).State.Running).toBe(true);
 
             // The next preview succeeds and says what the update will do about it.
             const preview = succeeded(await timed("preview after the failure", stack.preview()));
@@ -195,6 +231,34 @@ describe("the program on a real Docker engine", () => {
             expect(catalog.container(catalog.names.flyway).State.ExitCode).toBe(0);
         },
     );
+
+    step("4b. a container that cannot be created, under --continue-on-error: the provider's error on it, once, and no stack", async () => {
+        const catalog = view("catalog");
+        const settings = stack.config.services.catalog;
+        // A fourth replica, on a host port something else listens on.
+        const taken = await listenOn(settings.hostPort + settings.replicas);
+        try {
+            settings.replicas += 1;
+            stack.writeConfig();
+            const failed = await timed("up --continue-on-error, a host port taken", stack.up("--continue-on-error"));
+            expect(failed.code).not.toBe(0);
+            expect(failed.output).toMatch(
+                /docker:index:Container \(catalog-app-4\):\n\s+error: .*(address already in use|port is already allocated)/,
+            );
+            expectNoProgramCrash(failed.output);
+            const outputs = (await stack.outputs()).services;
+            expect(outputs.catalog.appsUpdated).toBe(false);
+            expect(outputs.identity.appsUpdated).toBe(true);
+            for (const app of catalog.names.apps.slice(0, 3)) expect(catalog.container(app).State.Running).toBe(true);
+        } finally {
+            await new Promise((resolve) => taken.close(resolve));
+            settings.replicas -= 1;
+            stack.writeConfig();
+        }
+        // Back to three replicas: the failed fourth goes, and nothing else changes.
+        succeeded(await timed("up, back to three replicas", stack.up()));
+        expect((await stack.outputs()).services.catalog.appsUpdated).toBe(true);
+    });
 
     step("5. a rolling app image change keeps at least N-1 of N replicas serving", async () => {
         const catalog = view("catalog");

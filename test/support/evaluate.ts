@@ -61,8 +61,10 @@ export async function evaluate<T>(
         await finished(waitForRPCs());
         // Let rejections raised in the last turn reach the handler.
         await new Promise((resolve) => setImmediate(resolve));
-        finish(errors.length > 0);
+        finish(errors.length > 0 || run.diagnostics.length > 0);
         if (late.length > 0) throw new ReportedAfterOutputsError(late);
+        const withStack = errors.filter((error) => !(pulumi.ResourceError.isInstance(error) && error.hideStack));
+        if (withStack.length > 0) throw new ReportedWithStackError(withStack);
         const costly = errors.filter(renderedBeyondMessage);
         if (costly.length > 0) throw new CostlyErrorRenderingError(costly);
         return { ...run, errors, warnings, result };
@@ -87,6 +89,22 @@ export class ReportedAfterOutputsError extends Error {
                 `with a stack trace under the stack:\n${late.map((e) => e.message.split("\n")[0]).join("\n")}`,
         );
         this.name = "ReportedAfterOutputsError";
+    }
+}
+
+/**
+ * The program reports an unhandled rejection with its JavaScript stack, as "Running program … failed with an
+ * unhandled exception", unless it is a ResourceError made with hideStack, which is printed as its message under its
+ * resource (cmd/run/run.js, uncaughtHandler). A failure the user must read is the latter, so evaluate() refuses any
+ * other: the SDK's own "resource … failed to register" or "error serializing property …" included.
+ */
+export class ReportedWithStackError extends Error {
+    constructor(readonly reported: Error[]) {
+        super(
+            `${reported.length} error(s) would be printed with a JavaScript stack, under the stack:\n` +
+                reported.map((e) => e.message.split("\n")[0]).join("\n"),
+        );
+        this.name = "ReportedWithStackError";
     }
 }
 

@@ -10,12 +10,14 @@
  * `dependsOn` edge never pulls a dependant into its dependency's delete-before-replace (pulumi/pulumi
  * pkg/resource/deploy/step_generator.go, calculateDependentReplacements; the Node SDK awaits each dependency's URN,
  * runtime/dependsOn.ts). At most one replica is down at any moment. A replica that never becomes healthy fails the
- * update there and the rest keep the old version.
+ * update there and the rest keep the old version, and the service says so once (rolloutStopped).
  */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerLimits } from "../../service/arguments";
+import { afterInputs, ServiceFailure } from "../../service/inputsGate";
 import { replicaName } from "../../service/names";
+import { resourceError } from "../../service/resourceError";
 import { madeOf, whenCreated } from "../../service/whenCreated";
 import { containerLimitArgs } from "./containerLimits";
 import type { DockerHealthChecks as HealthChecks } from "./dockerKeys";
@@ -40,6 +42,8 @@ export interface AppContainersArgs {
     rollout: Rollout;
     /** Resolves only once the service's migration applied; see exitCodeGate.ts. */
     dependsOn: pulumi.Input<pulumi.Input<pulumi.Resource>[]>;
+    /** What a replica fails with when an input could not be created (inputsGate.ts). */
+    failure: ServiceFailure;
 }
 
 /**
@@ -79,16 +83,49 @@ export function appHealthcheck(port: number, health: HealthChecks): docker.types
     };
 }
 
-export function createAppContainers(args: AppContainersArgs, parent: pulumi.Resource): docker.Container[] {
-    const envs = dockerEnvs(args.environment);
+/**
+ * What the rest of a rolling change waits for once replica `index` was not created: the service's own error when that
+ * is why (its gate rejected), else one error saying where the rollout stopped, so that each later replica does not
+ * report the SDK's "resource … failed to register" with a JavaScript stack.
+ */
+function rolloutStopped(args: AppContainersArgs, parent: pulumi.Resource): (index: number) => Error {
+    let stopped: Error | undefined;
+    return (index) => {
+        const rest =
+            index === args.replicas
+                ? ""
+                : index + 1 === args.replicas
+                  ? `; replica ${args.replicas} was not created or changed, and keeps serving the previous version if it existed`
+                  : `; replicas ${index + 1}-${args.replicas} were not created or changed, and those that existed keep serving ` +
+                    "the previous version";
+        return (stopped ??= resourceError(
+            `${args.name}: the rollout stopped at replica ${index}, which was not created or did not become healthy ` +
+                `(see its error above)${rest}. Fix the cause and run \`pulumi up\` again.`,
+            parent,
+        ));
+    };
+}
+
+export interface AppContainers {
+    replicas: docker.Container[];
+    /** Resolves once every replica was created; rejects as soon as one was not (see ServiceDeployment.appsCreated). */
+    created: pulumi.Output<unknown>;
+}
+
+export function createAppContainers(args: AppContainersArgs, parent: pulumi.Resource): AppContainers {
+    // Only with replicas to give them to: an Output made and never read would reject unread if a password failed.
+    const envs = args.replicas > 0 ? dockerEnvs(args.environment) : [];
     const healthcheck = appHealthcheck(args.port, args.health);
     const waitTimeout = args.health.startupSeconds + WAIT_MARGIN_SECONDS;
     const replicas: docker.Container[] = [];
+    const stopped = rolloutStopped(args, parent);
     // Rolling: what the next replica waits for, first the gate, then the replica before it. Chained from the gate, so
     // that it rejects as soon as the gate or any earlier replica failed, rather than wait on a replica that never
     // registered (whose outputs never settle: the update would hang).
     let ready = pulumi.output(args.dependsOn) as pulumi.Output<pulumi.Resource[]>;
     for (let i = 1; i <= args.replicas; i++) {
+        const inputs = [args.image, args.network, ...envs];
+        const dependsOn = afterInputs(inputs, args.failure, args.rollout === "rolling" ? ready : args.dependsOn);
         const replica = new docker.Container(
             replicaName(args.name, i),
             {
@@ -110,7 +147,7 @@ export function createAppContainers(args: AppContainersArgs, parent: pulumi.Reso
             },
             {
                 parent,
-                dependsOn: args.rollout === "rolling" ? ready : args.dependsOn,
+                dependsOn,
                 // The provider's own 20 minutes would cut a long wait short (resource_docker_container.go).
                 customTimeouts: { create: `${waitTimeout + CREATE_MARGIN_SECONDS}s` },
                 // The name (and a host port, if any) belongs to one container at a time, so a replacement removes
@@ -121,9 +158,28 @@ export function createAppContainers(args: AppContainersArgs, parent: pulumi.Reso
                 replaceOnChanges: [...REPLACE_WHEN_NOT_INITIALIZED.replaceOnChanges, "healthcheck"],
             },
         );
-        madeOf(replica, [args.image, args.network, ...envs]);
-        ready = ready.apply(() => whenCreated(replica)).apply((): pulumi.Resource[] => [replica]);
+        madeOf(replica, inputs);
+        if (args.rollout === "rolling") {
+            const index = i;
+            // Whether this replica was created, as a value: an Output that rejects, returned from an apply, leaves
+            // promises of its own that reject unread (output.js, liftInnerOutput), which the program would report.
+            const created = pulumi.recover(
+                whenCreated(replica).apply(() => true),
+                () => false,
+            );
+            // From this replica's own gate, so that an input that failed, a gate that rejected or an earlier replica
+            // that failed is passed on as it was said; only this replica's own failure is new.
+            ready = dependsOn
+                .apply(() => created)
+                .apply((ok): pulumi.Resource[] => {
+                    if (!ok) throw stopped(index);
+                    return [replica];
+                });
+        }
         replicas.push(replica);
     }
-    return replicas;
+    // Rolling, a replica after a failed one never registers, and its URN may never settle (service/whenCreated.ts):
+    // the chain's end says it all. In parallel, each replica stands alone. Either is read by the component.
+    const created = args.rollout === "rolling" ? ready : pulumi.all(replicas.map((replica) => whenCreated(replica)));
+    return { replicas, created };
 }

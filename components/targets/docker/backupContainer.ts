@@ -6,6 +6,8 @@
  */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { reportedByEngine } from "../../service/reportedByEngine";
+import { afterInputs, ServiceFailure } from "../../service/inputsGate";
 import { madeOf } from "../../service/whenCreated";
 import { BACKUP_MOUNT, BACKUP_SCRIPT, BACKUP_SCRIPT_PATH } from "./backupScript";
 import { dockerEnvs, ONE_SHOT, oneShotOptions } from "./dockerSpelling";
@@ -29,6 +31,8 @@ export interface BackupContainerArgs {
     labels: docker.types.input.ContainerLabel[];
     /** The database, once it is healthy and the service may migrate. */
     dependsOn: pulumi.Input<pulumi.Input<pulumi.Resource>[]>;
+    /** What the container fails with when an input could not be created (inputsGate.ts). */
+    failure: ServiceFailure;
 }
 
 /** The name of a service's backups volume on the Docker host. */
@@ -38,7 +42,20 @@ export function backupVolumeName(dockerName: string): string {
 
 export function createBackupContainer(args: BackupContainerArgs, parent: pulumi.Resource): docker.Container {
     // Kept on delete, like the data volume: dumps outlive the stack, the service and a `pulumi destroy`.
-    const volume = new docker.Volume(`${args.name}-backups`, { name: backupVolumeName(args.dockerName) }, { parent, retainOnDelete: true });
+    const volume = reportedByEngine(
+        new docker.Volume(`${args.name}-backups`, { name: backupVolumeName(args.dockerName) }, { parent, retainOnDelete: true }),
+    );
+    const envs = dockerEnvs({
+        PGHOST: args.host,
+        PGDATABASE: args.database,
+        PGUSER: args.owner,
+        PGPASSWORD: args.ownerPassword,
+        BACKUP_SERVICE: args.name,
+        BACKUP_TAG: args.tag,
+        BACKUP_KEEP: String(args.keep),
+    });
+    // Every Output among the arguments, as given to the container: see service/inputsGate.ts for why all of them.
+    const inputs = [args.image, args.network, ...envs, volume.name];
     const container = new docker.Container(
         `${args.name}-backup`,
         {
@@ -46,21 +63,13 @@ export function createBackupContainer(args: BackupContainerArgs, parent: pulumi.
             image: args.image,
             entrypoints: [BACKUP_SCRIPT_PATH],
             uploads: [{ file: BACKUP_SCRIPT_PATH, content: BACKUP_SCRIPT, executable: true }],
-            envs: dockerEnvs({
-                PGHOST: args.host,
-                PGDATABASE: args.database,
-                PGUSER: args.owner,
-                PGPASSWORD: args.ownerPassword,
-                BACKUP_SERVICE: args.name,
-                BACKUP_TAG: args.tag,
-                BACKUP_KEEP: String(args.keep),
-            }),
+            envs,
             volumes: [{ volumeName: volume.name, containerPath: BACKUP_MOUNT }],
             networksAdvanced: [{ name: args.network }],
             ...ONE_SHOT,
             labels: args.labels,
         },
-        oneShotOptions(parent, args.dependsOn, args.timeoutSeconds),
+        oneShotOptions(parent, afterInputs(inputs, args.failure, args.dependsOn), args.timeoutSeconds),
     );
-    return madeOf(container, [args.image, args.network, args.ownerPassword, args.tag, volume.name]);
+    return madeOf(container, inputs);
 }

@@ -7,6 +7,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { jdbcUrl } from "../../service/appEnvironment";
 import type { ServiceArguments } from "../../service/arguments";
+import { serviceFailure } from "../../service/inputsGate";
 import { migrationChain } from "../../service/migrationChain";
 import { replicaName } from "../../service/names";
 import type { ServicePlan } from "../../service/plan";
@@ -74,6 +75,9 @@ export class DockerTarget implements ServiceTarget<DockerServiceKeys> {
             { label: "library.role", value: role },
         ];
 
+        // What a container fails with when something it is made of could not be created. Called only once a failure
+        // arrives, which is after the chain below exists.
+        const failure = serviceFailure(name, parent, () => chain.appsGate);
         const database = createPostgresContainer(
             {
                 name,
@@ -88,6 +92,7 @@ export class DockerTarget implements ServiceTarget<DockerServiceKeys> {
                 publishAddress,
                 labels: labels("database"),
                 limits: args.databaseLimits,
+                failure,
             },
             parent,
         );
@@ -102,7 +107,7 @@ export class DockerTarget implements ServiceTarget<DockerServiceKeys> {
                       const backup = preMigrationBackup(
                           plan,
                           backupSettings,
-                          { dockerName, network, databaseHost, jdbcUrl: url, database, labels: labels("backup") },
+                          { dockerName, network, databaseHost, jdbcUrl: url, database, labels: labels("backup"), failure },
                           notRun,
                           notRunError,
                           parent,
@@ -123,6 +128,7 @@ export class DockerTarget implements ServiceTarget<DockerServiceKeys> {
                         labels: labels("migration"),
                         dependsOn,
                         timeoutSeconds: args.migrationTimeoutSeconds,
+                        failure,
                     },
                     parent,
                 ),
@@ -146,6 +152,7 @@ export class DockerTarget implements ServiceTarget<DockerServiceKeys> {
                 health: args.health,
                 rollout: args.rollout ?? "rolling",
                 dependsOn: chain.appsGate,
+                failure,
             },
             parent,
         );
@@ -154,7 +161,8 @@ export class DockerTarget implements ServiceTarget<DockerServiceKeys> {
             appsGate: chain.appsGate,
             databaseHost,
             appNames: Array.from({ length: args.replicas }, (_, i) => replicaName(dockerName, i + 1)),
-            resources: { database, migration: chain.run, apps },
+            resources: { database, migration: chain.run, apps: apps.replicas },
+            appsCreated: apps.created,
             restoreCommand,
         };
     }

@@ -6,6 +6,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { FLYWAY_SQL_DIR } from "../../flyway/config";
+import { afterInputs, ServiceFailure } from "../../service/inputsGate";
 import { madeOf } from "../../service/whenCreated";
 import { dockerEnvs, ONE_SHOT, oneShotOptions } from "./dockerSpelling";
 
@@ -23,22 +24,27 @@ export interface FlywayContainerArgs {
     dependsOn: pulumi.Input<pulumi.Input<pulumi.Resource>[]>;
     /** How long Flyway may run (the create lasts until it exits). */
     timeoutSeconds: number;
+    /** What the container fails with when an input could not be created (inputsGate.ts). */
+    failure: ServiceFailure;
 }
 
 export function createFlywayContainer(args: FlywayContainerArgs, parent: pulumi.Resource): docker.Container {
+    const envs = dockerEnvs(args.environment);
+    // Every Output among the arguments, as given to the container: see service/inputsGate.ts for why all of them.
+    const inputs = [args.image, args.network, ...envs];
     const container = new docker.Container(
         `${args.name}-flyway`,
         {
             name: `${args.dockerName}-flyway`,
             image: args.image,
             command: ["migrate"],
-            envs: dockerEnvs(args.environment),
+            envs,
             uploads: args.files.map((file) => ({ file: `${FLYWAY_SQL_DIR}/${file.name}`, content: file.content })),
             networksAdvanced: [{ name: args.network }],
             ...ONE_SHOT,
             labels: args.labels,
         },
-        oneShotOptions(parent, args.dependsOn, args.timeoutSeconds),
+        oneShotOptions(parent, afterInputs(inputs, args.failure, args.dependsOn), args.timeoutSeconds),
     );
-    return madeOf(container, [args.image, args.network, ...Object.values(args.environment)]);
+    return madeOf(container, inputs);
 }

@@ -5,6 +5,8 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerLimits } from "../../service/arguments";
+import { afterInputs, ServiceFailure } from "../../service/inputsGate";
+import { reportedByEngine } from "../../service/reportedByEngine";
 import { madeOf } from "../../service/whenCreated";
 import { containerLimitArgs } from "./containerLimits";
 import { dockerEnvs, goDuration, REPLACE_WHEN_NOT_INITIALIZED } from "./dockerSpelling";
@@ -30,6 +32,8 @@ export interface PostgresContainerArgs {
     publishAddress: string;
     labels: docker.types.input.ContainerLabel[];
     limits?: ContainerLimits;
+    /** What the container fails with when an input could not be created (inputsGate.ts). */
+    failure: ServiceFailure;
 }
 
 /** Seconds PostgreSQL gets to shut down on a replacement or removal. */
@@ -38,18 +42,23 @@ export const DATABASE_STOP_GRACE_SECONDS = 60;
 export function createPostgresContainer(args: PostgresContainerArgs, parent: pulumi.Resource): docker.Container {
     // The volume outlives the container: replacing the container (a new image, say) must never lose the data, and
     // removing a service from the stack leaves its volume for an operator to drop on purpose.
-    const volume = new docker.Volume(`${args.name}-db-data`, { name: `${args.dockerName}-db-data` }, { parent, retainOnDelete: true });
+    const volume = reportedByEngine(
+        new docker.Volume(`${args.name}-db-data`, { name: `${args.dockerName}-db-data` }, { parent, retainOnDelete: true }),
+    );
+    const envs = dockerEnvs({
+        POSTGRES_PASSWORD: args.ownerPassword,
+        POSTGRES_DB: args.database,
+        POSTGRES_USER: args.owner,
+        PGDATA: `${DATA_MOUNT}/pgdata`,
+    });
+    // Every Output among the arguments, as given to the container: see service/inputsGate.ts for why all of them.
+    const inputs = [args.image, args.network, ...envs, volume.name];
     const container = new docker.Container(
         `${args.name}-db`,
         {
             name: `${args.dockerName}-db`,
             image: args.image,
-            envs: dockerEnvs({
-                POSTGRES_PASSWORD: args.ownerPassword,
-                POSTGRES_DB: args.database,
-                POSTGRES_USER: args.owner,
-                PGDATA: `${DATA_MOUNT}/pgdata`,
-            }),
+            envs,
             entrypoints: [POSTGRES_ENTRYPOINT_PATH],
             // With an entrypoint of ours, Docker does not take the image's CMD (moby daemon/commit.go, merge).
             command: ["postgres"],
@@ -78,7 +87,7 @@ export function createPostgresContainer(args: PostgresContainerArgs, parent: pul
             ...containerLimitArgs(args.limits),
         },
         // Two servers must never share one data directory: the old container goes before the new one starts.
-        { parent, deleteBeforeReplace: true, ...REPLACE_WHEN_NOT_INITIALIZED },
+        { parent, dependsOn: afterInputs(inputs, args.failure), deleteBeforeReplace: true, ...REPLACE_WHEN_NOT_INITIALIZED },
     );
-    return madeOf(container, [args.image, args.network, args.ownerPassword, volume.name]);
+    return madeOf(container, inputs);
 }

@@ -3,6 +3,7 @@
  * (and whatever the migration waits for), Flyway waits for the backup's exit code 0, and the operator gets the
  * command that restores a dump.
  */
+import type { ServiceFailure } from "../../service/inputsGate";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { NotRun, whenMayMigrate } from "../../service/outcome";
@@ -19,6 +20,8 @@ export interface BackupSite {
     jdbcUrl: string;
     database: docker.Container;
     labels: docker.types.input.ContainerLabel[];
+    /** What the backup container fails with when an input could not be created (inputsGate.ts). */
+    failure: ServiceFailure;
 }
 
 export interface PreMigrationBackup {
@@ -61,20 +64,24 @@ export function preMigrationBackup(
             timeoutSeconds: settings.timeoutSeconds,
             labels: site.labels,
             dependsOn: whenMayMigrate(notRun, [site.database], notRunError),
+            failure: site.failure,
         },
         parent,
     );
     return {
         flywayWaitsFor: [backup],
         notRun: notRunAfterBackup(plan.name, notRun, backup, volume),
-        restoreCommand: pulumi.output(plan.postgresImage).apply((postgresImage) =>
-            restoreCommand({
-                volume,
-                postgresImage,
-                container: `${site.dockerName}-db`,
-                owner: plan.names.owner,
-                database: plan.names.database,
-            }),
-        ),
+        // A stack output: it must settle even when the image could not be pulled (the failure is said elsewhere).
+        restoreCommand: pulumi
+            .recover(pulumi.output(plan.postgresImage), () => "<the service's PostgreSQL image>")
+            .apply((postgresImage) =>
+                restoreCommand({
+                    volume,
+                    postgresImage,
+                    container: `${site.dockerName}-db`,
+                    owner: plan.names.owner,
+                    database: plan.names.database,
+                }),
+            ),
     };
 }

@@ -3,6 +3,9 @@
  */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { afterInputs } from "../../service/inputsGate";
+import { readOrNot, reportedByEngine } from "../../service/reportedByEngine";
+import { resourceError } from "../../service/resourceError";
 
 export interface RemoteImagesOptions {
     /**
@@ -44,9 +47,31 @@ export class RemoteImages {
     imageId(reference: string): pulumi.Output<string> {
         let id = this.pulled.get(reference);
         if (!id) {
-            const name = this.pullName(reference);
-            const image = new docker.RemoteImage(reference, { name, keepLocally: true }, this.options.resourceOptions);
-            id = pulumi.all([name, image.imageId]).apply(([, imageId]) => imageId);
+            // A failed lookup is said once, against the image, without a stack (service/inputsGate.ts): whatever reads
+            // the name, the image's gate and every container made of it, sees that one error object.
+            let lookupError: Error | undefined;
+            const lookupFailed = (cause: unknown): Error =>
+                (lookupError ??= resourceError(
+                    `${reference}: the registry lookup of this image's current digest failed${messageOf(cause)}. Check ` +
+                        "that the registry is reachable and the image exists, or set `library:followImageTags: false` to use the " +
+                        "image already on the Docker host.",
+                    image,
+                ));
+            const name = pulumi.recover(pulumi.output(this.pullName(reference)), (cause: unknown) => {
+                throw lookupFailed(cause);
+            });
+            const image: docker.RemoteImage = reportedByEngine(
+                new docker.RemoteImage(
+                    reference,
+                    { name, keepLocally: true },
+                    {
+                        ...this.options.resourceOptions,
+                        dependsOn: afterInputs([name], lookupFailed, this.options.resourceOptions?.dependsOn),
+                    },
+                ),
+            );
+            // Read by every container of the image, or by none (a service with no replicas): then it must not reject unread.
+            id = readOrNot(pulumi.all([name, image.imageId]).apply(([, imageId]) => imageId));
             this.pulled.set(reference, id);
         }
         return id;
@@ -60,4 +85,10 @@ export class RemoteImages {
         const current = docker.getRegistryImageOutput({ name: reference }, this.options.resourceOptions);
         return pulumi.interpolate`${reference}@${current.sha256Digest}`;
     }
+}
+
+/** `: <the lookup's message>`, or nothing when it has none. */
+function messageOf(cause: unknown): string {
+    const message = cause instanceof Error ? cause.message : String(cause ?? "");
+    return message ? `: ${message}` : "";
 }

@@ -12,8 +12,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { RequiredObject } from "../../service/migrationChain";
 import type { ServicePlan } from "../../service/plan";
+import { afterInputs, ServiceFailure } from "../../service/inputsGate";
 import { madeOf } from "../../service/whenCreated";
-import { DatabaseOptions, databaseSchema, KubernetesServiceKeys } from "./kubernetesKeys";
+import { CLUSTER_DEFAULTS, DatabaseOptions, databaseSchema, KubernetesServiceKeys } from "./kubernetesKeys";
 import { labels, objectNames, resources, SecretKey, selector } from "./objects";
 
 export interface KubernetesDatabase {
@@ -35,10 +36,12 @@ export interface DatabaseSettings {
     namespace: pulumi.Input<string>;
     /** Where the CloudNativePG operator runs; it must reach the instances. */
     operatorNamespace: string;
+    /** What the service's objects fail with when an input could not be created (service/inputsGate.ts). */
+    failure: ServiceFailure;
 }
 
-/** The database a service gets when it sets none: the schema's defaults. */
-export const DEFAULT_DATABASE: DatabaseOptions = databaseSchema.parse({});
+/** The database a service gets when it sets none: the schema's defaults, and a Cluster's. */
+export const DEFAULT_DATABASE = { ...databaseSchema.parse({}), ...CLUSTER_DEFAULTS };
 
 /** The statements CloudNativePG runs once at bootstrap, as the superuser: the owner may create the app role. */
 export function ownerBootstrapSql(owner: string): string[] {
@@ -92,7 +95,7 @@ function cloudNativePg(
             type: "kubernetes.io/basic-auth",
             stringData: { username: owner, password: plan.ownerPassword },
         },
-        { parent },
+        { parent, dependsOn: afterInputs([settings.namespace, plan.ownerPassword], settings.failure) },
     );
     const cluster = new k8s.apiextensions.CustomResource(
         names.cluster,
@@ -115,7 +118,11 @@ function cloudNativePg(
         },
         // The operator deletes the volumes with the Cluster (they carry its ownerReference): removing the Cluster
         // from the program must not delete the data, as on Docker. Delete it on purpose with kubectl.
-        { parent, dependsOn: [ownerSecret], retainOnDelete: true },
+        {
+            parent,
+            dependsOn: afterInputs([settings.namespace, plan.postgresImage, ownerSecret.urn], settings.failure, [ownerSecret]),
+            retainOnDelete: true,
+        },
     );
     // What they are made of, so that a namespace or Secret that could not be created is reported, not waited on.
     madeOf(ownerSecret, [settings.namespace, plan.ownerPassword]);
@@ -172,6 +179,6 @@ function databaseNetworkPolicy(service: string, settings: DatabaseSettings, pare
                 ],
             },
         },
-        { parent },
+        { parent, dependsOn: afterInputs([settings.namespace], settings.failure) },
     );
 }

@@ -3,6 +3,8 @@
  * is deployed with. Images are referred to as written: the cluster pulls them.
  */
 import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { reportedByEngine } from "../../service/reportedByEngine";
 import type { Platform } from "../definition";
 import { KubernetesTarget } from "./kubernetesTarget";
 
@@ -13,9 +15,22 @@ export interface KubernetesPlatformArgs {
 }
 
 export function kubernetesPlatform(args: KubernetesPlatformArgs): Platform {
-    const namespace = new k8s.core.v1.Namespace("namespace", {
-        metadata: { name: args.namespace, labels: { "app.kubernetes.io/part-of": "library", "app.kubernetes.io/managed-by": "pulumi" } },
-    });
+    const namespace = reportedByEngine(
+        new k8s.core.v1.Namespace("namespace", {
+            metadata: {
+                name: args.namespace,
+                labels: {
+                    "app.kubernetes.io/part-of": "library",
+                    "app.kubernetes.io/managed-by": "pulumi",
+                    // Every pod of the stack meets the restricted Pod Security Standard (objects.ts, restrictedPod); the
+                    // namespace enforces it, so nothing weaker is admitted there, by this program or anyone else.
+                    "pod-security.kubernetes.io/enforce": "restricted",
+                    "pod-security.kubernetes.io/warn": "restricted",
+                    "pod-security.kubernetes.io/audit": "restricted",
+                },
+            },
+        }),
+    );
     return {
         target: new KubernetesTarget({
             namespace: namespace.metadata.name,
@@ -23,7 +38,8 @@ export function kubernetesPlatform(args: KubernetesPlatformArgs): Platform {
             operatorNamespace: args.operatorNamespace,
         }),
         image: (reference) => reference,
+        // As configured: an output read from the Namespace would reject, unread, when it could not be created.
         /** The stack's namespace. */
-        outputs: { namespace: namespace.metadata.name },
+        outputs: { namespace: pulumi.output(args.namespace) },
     };
 }

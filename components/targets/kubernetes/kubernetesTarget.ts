@@ -13,6 +13,7 @@ import { flywayFiles } from "../../flyway/config";
 import { failureHint } from "../../flyway/log";
 import type { MigrationSet } from "../../flyway/migrationFiles";
 import type { ServiceArguments } from "../../service/arguments";
+import { afterInputs, serviceFailure } from "../../service/inputsGate";
 import { FailedOutcome, migrationChain } from "../../service/migrationChain";
 import type { MigrationOutcome } from "../../service/outcome";
 import type { ServicePlan } from "../../service/plan";
@@ -21,6 +22,7 @@ import type { ArgumentProblem, ServiceDeployment, ServiceTarget } from "../../se
 import { madeOf, whenCreated } from "../../service/whenCreated";
 import { createApps } from "./apps";
 import { createDatabase, DEFAULT_DATABASE } from "./database";
+import { databaseProblems } from "./databaseChecks";
 import { KubernetesServiceKeys, kubernetesServiceKeys } from "./kubernetesKeys";
 import { CONFIG_MAP_LIMIT_BYTES, configMapBytes, createMigrationJob, createMigrationsConfigMap } from "./migrationJob";
 import { labels, objectNames } from "./objects";
@@ -38,7 +40,7 @@ export const DEFAULT_OPERATOR_NAMESPACE = "cnpg-system";
 
 /** Arguments the Kubernetes target cannot honour: an incomplete database, too many migrations for a ConfigMap. */
 export function kubernetesArgumentProblems(args: ServiceArguments<KubernetesServiceKeys>, migrations: MigrationSet): ArgumentProblem[] {
-    const problems: ArgumentProblem[] = [];
+    const problems: ArgumentProblem[] = [...databaseProblems(args)];
     const database = { ...DEFAULT_DATABASE, ...args.database };
     if (database.mode === "external" && database.secret === undefined) {
         problems.push({
@@ -77,9 +79,12 @@ export class KubernetesTarget implements ServiceTarget<KubernetesServiceKeys> {
     deploy(plan: ServicePlan<KubernetesServiceKeys>, parent: pulumi.ComponentResource): ServiceDeployment {
         const namespace = this.settings.namespace;
         const names = objectNames(plan.name);
+        // What an object fails with when something it is made of could not be created. Called only once a failure
+        // arrives, which is after the chain below exists.
+        const failure = serviceFailure(plan.name, parent, () => chain.appsGate);
         const database = createDatabase(
             plan,
-            { namespace, operatorNamespace: this.settings.operatorNamespace ?? DEFAULT_OPERATOR_NAMESPACE },
+            { namespace, operatorNamespace: this.settings.operatorNamespace ?? DEFAULT_OPERATOR_NAMESPACE, failure },
             parent,
         );
         const appSecret = new k8s.core.v1.Secret(
@@ -89,10 +94,10 @@ export class KubernetesTarget implements ServiceTarget<KubernetesServiceKeys> {
                 type: "kubernetes.io/basic-auth",
                 stringData: { username: plan.names.appUser, password: plan.appPassword },
             },
-            { parent },
+            { parent, dependsOn: afterInputs([namespace, plan.appPassword], failure) },
         );
         madeOf(appSecret, [namespace, plan.appPassword]);
-        const migrations = createMigrationsConfigMap(plan, namespace, parent);
+        const migrations = createMigrationsConfigMap(plan, namespace, failure, parent);
         const namespaceObject = this.settings.namespaceObject;
         const chain = migrationChain<k8s.batch.v1.Job>(plan, parent, {
             mustExist: [
@@ -102,11 +107,11 @@ export class KubernetesTarget implements ServiceTarget<KubernetesServiceKeys> {
                 { resource: migrations, reason: "its migrations' ConfigMap could not be created" },
             ],
             waitFor: [...database.resources, appSecret],
-            createRun: (dependsOn) => createMigrationJob(plan, { namespace, database, migrations, dependsOn }, parent),
+            createRun: (dependsOn) => createMigrationJob(plan, { namespace, database, migrations, dependsOn, failure }, parent),
             outcome: (job) => jobOutcome(plan.name, job),
             failedError: (outcome) => jobFailedError(outcome, parent),
         });
-        const apps = plan.args.replicas > 0 ? [createApps(plan, { namespace, database, dependsOn: chain.appsGate }, parent)] : [];
+        const apps = plan.args.replicas > 0 ? [createApps(plan, { namespace, database, dependsOn: chain.appsGate, failure }, parent)] : [];
         return {
             migration: chain.migration,
             appsGate: chain.appsGate,
@@ -117,15 +122,16 @@ export class KubernetesTarget implements ServiceTarget<KubernetesServiceKeys> {
     }
 }
 
-/** Applied once the Job completed (Pulumi awaits that); failed with the provider's error, which carries Flyway's log. */
+/**
+ * Applied once the Job completed (Pulumi awaits that); failed with the provider's error, which carries Flyway's log.
+ * The summary names the Job as the program does: in a preview of a replacement the provider's own output is a
+ * temporary name (`catalog-migrate8fg7l`), and a summary must not change with it.
+ */
 function jobOutcome(service: string, job: k8s.batch.v1.Job): pulumi.Output<MigrationOutcome> {
+    // Through the Job's URN, which carries the Job: services that wait for this one (after) depend on it.
     const completed = whenCreated(job)
-        .apply(() => job.metadata.name)
-        .apply((name): MigrationOutcome => ({
-            service,
-            status: "applied",
-            summary: `applied by Job ${name}`,
-        }));
+        .apply(() => job.urn)
+        .apply((): MigrationOutcome => ({ service, status: "applied", summary: `applied by Job ${objectNames(service).job}` }));
     return pulumi.recover(completed, (error: unknown): MigrationOutcome => ({
         service,
         status: "failed",

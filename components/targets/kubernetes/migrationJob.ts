@@ -13,10 +13,17 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { FLYWAY_SQL_DIR } from "../../flyway/config";
+import { afterInputs, ServiceFailure } from "../../service/inputsGate";
 import type { ServicePlan } from "../../service/plan";
 import { madeOf } from "../../service/whenCreated";
 import type { KubernetesDatabase } from "./database";
-import { envVars, labels, objectNames, RESTRICTED_CONTAINER, SecretKey } from "./objects";
+import { envVars, givenValues, labels, MIGRATION_USER, objectNames, RESTRICTED_CONTAINER, restrictedPod, SecretKey } from "./objects";
+
+/** What the migration's container asks for and is limited to. */
+const MIGRATION_RESOURCES: k8s.types.input.core.v1.ResourceRequirements = {
+    requests: { cpu: "100m", memory: "384Mi" },
+    limits: { cpu: "1", memory: "512Mi" },
+};
 
 /** A ConfigMap holds at most 1 MiB (Kubernetes' limit on an object's data). */
 export const CONFIG_MAP_LIMIT_BYTES = 1024 * 1024;
@@ -40,12 +47,15 @@ export interface MigrationJobArgs {
     migrations: k8s.core.v1.ConfigMap;
     /** What must have finished first: the database, and any gate on other services (see service/outcome.ts). */
     dependsOn: pulumi.Input<pulumi.Input<pulumi.Resource>[]>;
+    /** What the service's objects fail with when an input could not be created (service/inputsGate.ts). */
+    failure: ServiceFailure;
 }
 
 /** The service's migrations, immutable, under a name that changes with their content. */
 export function createMigrationsConfigMap(
     plan: ServicePlan,
     namespace: pulumi.Input<string>,
+    failure: ServiceFailure,
     parent: pulumi.Resource,
 ): k8s.core.v1.ConfigMap {
     const name = configMapName(plan.name, plan.flywayFiles);
@@ -56,7 +66,7 @@ export function createMigrationsConfigMap(
             immutable: true,
             data: Object.fromEntries(plan.flywayFiles.map((f) => [f.name, f.content])),
         },
-        { parent },
+        { parent, dependsOn: afterInputs([namespace], failure) },
     );
     return madeOf(configMap, [namespace]);
 }
@@ -69,6 +79,9 @@ export function createMigrationJob(plan: ServicePlan, args: MigrationJobArgs, pa
         password: args.database.ownerPassword,
         appPassword: new SecretKey(names.appSecret, "password"),
     });
+    // Read once: each read of a lifted property is a new Output, and one the Job never serialises (its gate rejected)
+    // would reject unread (service/inputsGate.ts).
+    const configMapName = args.migrations.metadata.name;
     const job = new k8s.batch.v1.Job(
         names.job,
         {
@@ -91,6 +104,7 @@ export function createMigrationJob(plan: ServicePlan, args: MigrationJobArgs, pa
                     metadata: { labels: labels(plan.name, "migration") },
                     spec: {
                         restartPolicy: "Never",
+                        securityContext: restrictedPod(MIGRATION_USER),
                         containers: [
                             {
                                 name: "flyway",
@@ -100,16 +114,22 @@ export function createMigrationJob(plan: ServicePlan, args: MigrationJobArgs, pa
                                 volumeMounts: [{ name: "migrations", mountPath: FLYWAY_SQL_DIR, readOnly: true }],
                                 terminationMessagePolicy: "FallbackToLogsOnError",
                                 securityContext: RESTRICTED_CONTAINER,
+                                // A namespace with a ResourceQuota admits no pod without them; Flyway's JVM needs little.
+                                resources: MIGRATION_RESOURCES,
                             },
                         ],
-                        volumes: [{ name: "migrations", configMap: { name: args.migrations.metadata.name } }],
+                        volumes: [{ name: "migrations", configMap: { name: configMapName } }],
                     },
                 },
             },
         },
         {
             parent,
-            dependsOn: args.dependsOn,
+            dependsOn: afterInputs(
+                [args.namespace, plan.flywayImage, args.migrations.urn, configMapName, ...givenValues(environment)],
+                args.failure,
+                args.dependsOn,
+            ),
             // Every field of a Job's spec is immutable; any change is a new Job, which runs the migration.
             replaceOnChanges: ["spec"],
             deleteBeforeReplace: true,

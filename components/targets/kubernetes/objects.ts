@@ -69,6 +69,11 @@ export function envVars(
     return [...first, ...rest];
 }
 
+/** The values of `environment` that are given as values, not by Secret reference: what a gate must watch. */
+export function givenValues(environment: Record<string, pulumi.Input<string> | SecretKey>): pulumi.Input<string>[] {
+    return Object.values(environment).filter((value): value is pulumi.Input<string> => !(value instanceof SecretKey));
+}
+
 /** A service's limits as container resources: requests equal to limits, so the pod gets what it is limited to. */
 export function resources(
     limits: { memoryMb?: number; cpus?: number } | undefined,
@@ -81,9 +86,25 @@ export function resources(
     return { requests: amount, limits: amount };
 }
 
-/** Container hardening every pod of the stack gets. */
+/**
+ * What every pod of the stack meets: the Pod Security Standards' `restricted` profile, which the stack's namespace
+ * enforces (kubernetesPlatform.ts). Read in kubernetes/pod-security-admission policy/: check_runAsNonRoot.go (pod or
+ * every container true, none false), check_runAsUser.go (never 0), check_seccompProfile_restricted.go (RuntimeDefault
+ * or Localhost), check_allowPrivilegeEscalation.go (false on every container, explicitly), check_capabilities_restricted.go
+ * (drop ALL). A numeric user is given as well: the kubelet refuses runAsNonRoot for an image whose USER is a name (the
+ * official Flyway image's is `flyway`), since it cannot tell that name is not root.
+ */
+export function restrictedPod(runAsUser: number): k8s.types.input.core.v1.PodSecurityContext {
+    return { runAsNonRoot: true, runAsUser, runAsGroup: runAsUser, fsGroup: runAsUser, seccompProfile: { type: "RuntimeDefault" } };
+}
+
+/** Container hardening every container of the stack gets (see restrictedPod). */
 export const RESTRICTED_CONTAINER: k8s.types.input.core.v1.SecurityContext = {
     allowPrivilegeEscalation: false,
     capabilities: { drop: ["ALL"] },
+    runAsNonRoot: true,
     seccompProfile: { type: "RuntimeDefault" },
 };
+
+/** The user the migration's container runs as: any non-root user reads the Flyway image's files (world-readable). */
+export const MIGRATION_USER = 65532;

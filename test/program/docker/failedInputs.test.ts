@@ -20,52 +20,72 @@ function catalogApart(): RawStack {
 }
 
 const APPLIED = /^applied \d+ migrations?, now at version/;
+const APPS_NOT_CREATED = /^catalog: its apps were not created or changed, because something they are made of .* could not be created/;
+const ROLLOUT_STOPPED = /^catalog: the rollout stopped at replica 1, .*; replicas 2-3 were not created or changed/;
+const notCreated = (part: string) => new RegExp(`^catalog: migrations not run .* because its ${part} could not be created`);
+const lookupFailed = (image: string) =>
+    new RegExp(`^${image.replace(/[.]/g, "\\.")}: the registry lookup of this image's current digest failed`);
 const CATALOG_APPS = ["dev-catalog-app-1", "dev-catalog-app-2", "dev-catalog-app-3"];
 
 describe("a resource of one service that cannot be created", () => {
-    it.each<[string, RunOptions, RegExp, string[]]>([
-        // The migration applied; the app containers (named in the outputs once it did) are what failed.
-        ["its app image", { failCreate: { "ghcr.io/acme/catalog:1.0.0": PULL_DENIED } }, APPLIED, CATALOG_APPS],
-        ["its app image's registry lookup", { failLookup: { "ghcr.io/acme/catalog:1.0.0": PULL_DENIED } }, APPLIED, CATALOG_APPS],
-        ["its first replica", { failCreate: { "catalog-app-1": PULL_DENIED } }, APPLIED, CATALOG_APPS],
+    it.each<[string, RunOptions, RegExp, boolean, RegExp[]]>([
+        // The migration applied; the app containers are what failed, and the outputs say they were not updated.
+        ["its app image", { failCreate: { "ghcr.io/acme/catalog:1.0.0": PULL_DENIED } }, APPLIED, false, [APPS_NOT_CREATED]],
+        [
+            "its app image's registry lookup",
+            { failLookup: { "ghcr.io/acme/catalog:1.0.0": PULL_DENIED } },
+            APPLIED,
+            false,
+            [APPS_NOT_CREATED, lookupFailed("ghcr.io/acme/catalog:1.0.0")],
+        ],
+        ["its first replica", { failCreate: { "catalog-app-1": PULL_DENIED } }, APPLIED, false, [ROLLOUT_STOPPED]],
         // Nothing migrated, and no app container was created or changed.
         [
             "its PostgreSQL image",
             { failCreate: { "postgres:17.6": PULL_DENIED } },
             /^not run: its database container could not be created$/,
-            [],
+            false,
+            [notCreated("database container")],
         ],
         [
             "its PostgreSQL image's registry lookup",
             { failLookup: { "postgres:17.6": PULL_DENIED } },
             /^not run: its database container could not be created$/,
-            [],
+            false,
+            [notCreated("database container"), lookupFailed("postgres:17.6")],
         ],
         [
             "its database's data volume",
             { failCreate: { "catalog-db-data": PULL_DENIED } },
             /^not run: its database container could not be created$/,
-            [],
+            false,
+            [notCreated("database container")],
         ],
         [
             "its backups volume",
             { failCreate: { "catalog-backups": PULL_DENIED } },
             /^not run: its backup container could not be created$/,
-            [],
+            false,
+            [notCreated("backup container")],
         ],
         [
             "its backup container",
             { failCreate: { "catalog-backup": PULL_DENIED } },
             /^not run: its backup container could not be created$/,
-            [],
+            false,
+            [notCreated("backup container")],
         ],
-    ])("%s: the update finishes, says so, and deploys the others", async (_, failure, migration, apps) => {
+    ])("%s: the update finishes, says so, and deploys the others", async (_, failure, migration, apps, said) => {
         const run = await evaluate(deployStack(catalogApart()), failure);
-        // The provider's error is the update's; a failed lookup's message does not survive the SDK's mock monitor.
-        expect(run.errors.length).toBeGreaterThan(0);
-        if (failure.failCreate) expect(run.errors.map((e) => e.message)).toContainEqual(expect.stringContaining(PULL_DENIED));
+        // The provider's error is the engine's to print, once, against what failed; a failed lookup is the image's,
+        // without its message, which does not survive the SDK's mock monitor. Then each failed part says so once.
+        const [failing] = Object.keys(failure.failCreate ?? {});
+        expect(run.diagnostics).toEqual(failing ? [{ resource: failing, message: PULL_DENIED }] : []);
+        expect(run.errors.map((e) => e.message).sort()).toEqual(said.map((pattern) => expect.stringMatching(pattern)));
         expect(await settled(run.result.services.catalog.migration, "catalog's migration")).toMatch(migration);
-        expect(await settled(run.result.services.catalog.appContainers, "catalog's apps")).toEqual(apps);
+        // The apps' names whether or not this update reached them; whether it did is appsUpdated.
+        expect(await settled(run.result.services.catalog.appContainers, "catalog's apps")).toEqual(CATALOG_APPS);
+        expect(await settled(run.result.services.catalog.appsUpdated, "catalog's appsUpdated")).toBe(apps);
         for (const other of ["identity", "reader-lending"]) {
             expect(await settled(run.result.services[other].migration, other)).toMatch(APPLIED);
             expect(await settled(run.result.services[other].appContainers, other)).toHaveLength(2);
@@ -74,12 +94,15 @@ describe("a resource of one service that cannot be created", () => {
 
     it("the Flyway image, shared by all: every service says its migration did not run, and the update finishes", async () => {
         const run = await evaluate(deployStack(fixtureConfig()), { failCreate: { "flyway/flyway:11": PULL_DENIED } });
-        expect(run.errors.map((e) => e.message)).toContainEqual(expect.stringContaining(PULL_DENIED));
+        expect(run.diagnostics).toEqual([{ resource: "flyway/flyway:11", message: PULL_DENIED }]);
+        expect(run.errors.map((e) => e.message).sort()).toEqual(
+            ["catalog", "identity", "reader-lending"].map(flywayNotCreated).map((p) => expect.stringMatching(p)),
+        );
         for (const service of ["identity", "catalog", "reader-lending"]) {
             expect(await settled(run.result.services[service].migration, service)).toBe(
                 "not run: its Flyway container could not be created",
             );
-            expect(await settled(run.result.services[service].appContainers, service)).toEqual([]);
+            expect(await settled(run.result.services[service].appsUpdated, service)).toBe(false);
         }
     });
 
@@ -102,11 +125,30 @@ describe("a resource of one service that cannot be created", () => {
             await evaluate(deployStack(catalogApart()), { engine });
             // What was never registered must not hold up what waits for it (service/whenCreated.ts, registeredOf).
             const preview = await evaluate(deployStack(catalogApart()), { engine, preview: true, failLookup: { [image]: PULL_DENIED } });
-            expect(preview.errors.length).toBeGreaterThan(0);
+            // The lookup's error once, against its image; nothing else of the program's.
+            expect(preview.errors.map((e) => e.message)).toEqual([expect.stringMatching(lookupFailed(image))]);
             expect(preview.warnings.sort()).toEqual(warned.map((pattern) => expect.stringMatching(pattern)));
             expect(changes(preview.steps)).toEqual({});
         },
     );
+
+    it.each([
+        ["catalog's app image", "ghcr.io/acme/catalog:1.0.0"],
+        ["catalog's PostgreSQL image", "postgres:17.6"],
+    ])("a registry down during the first preview (%s), when every migration is still to run: the preview ends", async (_, image) => {
+        // Nothing stored: whether a migration applies is unknown until the update, and nothing may wait on it.
+        const preview = await evaluate(deployStack(catalogApart()), { preview: true, failLookup: { [image]: PULL_DENIED } });
+        expect(preview.errors.map((e) => e.message)).toEqual([expect.stringMatching(lookupFailed(image))]);
+    });
+
+    it("a service with no replicas whose app image cannot be pulled: the image's error, and nothing with a stack", async () => {
+        const raw = catalogApart();
+        raw.services.catalog.replicas = 0;
+        const run = await evaluate(deployStack(raw), { failCreate: { "ghcr.io/acme/catalog:1.0.0": PULL_DENIED } });
+        expect(run.diagnostics).toEqual([{ resource: "ghcr.io/acme/catalog:1.0.0", message: PULL_DENIED }]);
+        expect(run.errors).toEqual([]);
+        expect(await settled(run.result.services.catalog.migration, "catalog")).toMatch(APPLIED);
+    });
 });
 
 function flywayNotCreated(service: string): RegExp {

@@ -7,7 +7,7 @@
  */
 import { FakeEngine } from "../../support/engineModel/engine";
 import { CONTAINER } from "../../support/engineModel/providers";
-import { evaluate, named } from "../../support/evaluate";
+import { evaluate, named, settled } from "../../support/evaluate";
 import { changes, deployStack, fixtureConfig, RawStack } from "../../support/fixtureStack";
 
 /** Simulated time from a replica's create to its first passing healthcheck. */
@@ -76,7 +76,12 @@ describe("an image change on a service with three replicas", () => {
             withCatalog((c) => (c.image = "traefik/whoami:v1.11.1")),
             { failCreate: { "catalog-app-1": unhealthy } },
         );
-        expect(run.errors.map((e) => e.message)).toEqual([expect.stringContaining(unhealthy)]);
+        expect(run.diagnostics).toEqual([{ resource: "catalog-app-1", message: unhealthy }]);
+        expect(run.errors.map((e) => e.message)).toEqual([
+            expect.stringMatching(
+                /^catalog: the rollout stopped at replica 1, .*; replicas 2-3 were not created or changed, and those that existed keep/,
+            ),
+        ]);
         expect(run.events.filter((e) => /catalog-app-/.test(e) && !e.startsWith("registered"))).toEqual([
             "deleted catalog-app-1",
             "failed catalog-app-1",
@@ -89,6 +94,35 @@ describe("an image change on a service with three replicas", () => {
         const next = await evaluate(deployStack(withCatalog((c) => (c.image = "traefik/whoami:v1.11.1"))), { engine, createTime });
         expect(next.errors).toEqual([]);
         expect(replicaEvents(next.events, "catalog")).toEqual(ONE_AT_A_TIME);
+    });
+});
+
+describe("a replica that cannot be created, said once", () => {
+    it("rolling, the last replica: the provider's error only; nothing waits on it, and the outputs say so", async () => {
+        const { run } = await update(
+            fixtureConfig(),
+            withCatalog((c) => (c.image = "traefik/whoami:v1.11.1")),
+            { failCreate: { "catalog-app-3": "unhealthy" } },
+        );
+        expect(run.diagnostics).toEqual([{ resource: "catalog-app-3", message: "unhealthy" }]);
+        expect(run.errors).toEqual([]);
+        expect(await settled(run.result.services.catalog.appsUpdated, "catalog")).toBe(false);
+    });
+
+    it("parallel: no rollout stopped anywhere, as none was; only the provider's error", async () => {
+        const parallel = (c: Record<string, any>) => (c.rollout = "parallel");
+        const { run } = await update(
+            withCatalog(parallel),
+            withCatalog((c) => {
+                parallel(c);
+                c.image = "traefik/whoami:v1.11.1";
+            }),
+            { failCreate: { "catalog-app-2": "unhealthy" } },
+        );
+        expect(run.diagnostics).toEqual([{ resource: "catalog-app-2", message: "unhealthy" }]);
+        expect(run.errors).toEqual([]);
+        expect(await settled(run.result.services.catalog.appsUpdated, "catalog")).toBe(false);
+        expect(await settled(run.result.services.identity.appsUpdated, "identity")).toBe(true);
     });
 });
 

@@ -103,7 +103,7 @@ describe("a create that fails", () => {
     it("a database that cannot be created leaves every stack output resolved, and says why", async () => {
         const raw = config("dev");
         raw.services["reader-lending"].after = ["catalog"];
-        const { result, errors, registrations } = await evaluate(deploy(raw), { failCreate: { "catalog-db": PORT_TAKEN } });
+        const { result, errors, diagnostics, registrations } = await evaluate(deploy(raw), { failCreate: { "catalog-db": PORT_TAKEN } });
         for (const [service, outputs] of Object.entries(result.services)) {
             await settled(outputs.migration, `${service}'s migration output`);
             await settled(outputs.appContainers, `${service}'s appContainers output`);
@@ -114,14 +114,14 @@ describe("a create that fails", () => {
         );
         expect(await settled(result.services.identity.appContainers, "identity")).toEqual(["dev-identity-app-1", "dev-identity-app-2"]);
         expect(registrations.map((r) => r.name)).not.toContain("catalog-flyway");
-        expect(errors.map((e) => e.message)).toEqual(
-            expect.arrayContaining([
-                expect.stringContaining(PORT_TAKEN),
-                expect.stringMatching(
-                    /^reader-lending: migrations not run .* waits for \(after:\) catalog, and its database container could not be created/,
-                ),
-            ]),
-        );
+        // The provider's error once, by the engine, against the container; each failed service's own once.
+        expect(diagnostics).toEqual([{ resource: "catalog-db", message: PORT_TAKEN }]);
+        expect(errors.map((e) => e.message).sort()).toEqual([
+            expect.stringMatching(/^catalog: migrations not run .* because its database container could not be created/),
+            expect.stringMatching(
+                /^reader-lending: migrations not run .* waits for \(after:\) catalog, and its database container could not be created/,
+            ),
+        ]);
     });
 
     it("the next update replaces a container whose create failed, instead of leaving it as it was", async () => {
@@ -136,13 +136,16 @@ describe("a create that fails", () => {
     });
 
     it("a Flyway container that cannot be created fails that service only, with outputs resolved", async () => {
-        const { result, errors } = await evaluate(deploy(config("dev")), {
+        const { result, errors, diagnostics } = await evaluate(deploy(config("dev")), {
             failCreate: { "catalog-flyway": "Error response from daemon: No such image" },
         });
         expect(await settled(result.services.catalog.migration, "catalog")).toBe("not run: its Flyway container could not be created");
-        expect(await settled(result.services.catalog.appContainers, "catalog")).toEqual([]);
+        expect(await settled(result.services.catalog.appsUpdated, "catalog")).toBe(false);
         expect(await settled(result.services.identity.appContainers, "identity")).toHaveLength(2);
-        expect(errors.map((e) => e.message)).toEqual(expect.arrayContaining([expect.stringContaining("No such image")]));
+        expect(diagnostics).toEqual([{ resource: "catalog-flyway", message: "Error response from daemon: No such image" }]);
+        expect(errors.map((e) => e.message)).toEqual([
+            expect.stringMatching(/^catalog: migrations not run .* its Flyway container could not be created/),
+        ]);
     });
 });
 

@@ -12,6 +12,7 @@ import { evaluate, named, settled } from "../../support/evaluate";
 import { copyOfFixture } from "../../support/fixtures";
 import { changes, deployStack, kubernetesConfig, RawStack } from "../../support/fixtureStack";
 import { kubernetesSchemaProblems, selects } from "../../support/kubernetesSchemas";
+import { restrictedViolations } from "../../support/podSecurity";
 
 const deployK8s = (raw: RawStack = kubernetesConfig(), projectDir?: string) => deployStack(raw, "dev", projectDir);
 const ofKind = (registrations: Registration[], kind: string) => registrations.filter((r) => r.type.endsWith(`:${kind}`));
@@ -213,12 +214,13 @@ describe("a migration Job that fails", () => {
         const failed = await evaluate(deployK8s(raw, project), { engine, failCreate: { "catalog-migrate": FAILED_JOB } });
         expect(failed.steps["catalog-app"]).toBeUndefined(); // not registered, so not changed, and a failed run deletes nothing
         expect(failed.steps["identity-app"]).toBe("update");
-        expect(failed.errors.map((e) => e.message)).toEqual(
-            expect.arrayContaining([
-                expect.stringContaining("ERROR: Migration V4__shelves.sql failed"),
-                expect.stringMatching(/^catalog: the migration Job failed, so its Deployment was not created or changed/),
-            ]),
-        );
+        // The provider's error, with Flyway's log, is the engine's to print against the Job; the service's once.
+        expect(failed.diagnostics).toEqual([
+            { resource: "catalog-migrate", message: expect.stringContaining("ERROR: Migration V4__shelves.sql failed") },
+        ]);
+        expect(failed.errors.map((e) => e.message)).toEqual([
+            expect.stringMatching(/^catalog: the migration Job failed, so its Deployment was not created or changed/),
+        ]);
         expect(await settled(failed.result.services.catalog.migration, "catalog")).toBe("failed: the migration did not complete");
         expect(engine.resourceNames()).toContain("catalog-app");
 
@@ -255,7 +257,11 @@ describe("a Kubernetes object that cannot be created", () => {
         const engine = new FakeEngine();
         const name = failing.endsWith("-") ? await configMapOf(engine) : failing;
         const run = await evaluate(deployK8s(), { failCreate: { [name]: FORBIDDEN } });
-        expect(run.errors.map((e) => e.message)).toContainEqual(expect.stringContaining(FORBIDDEN));
+        expect(run.diagnostics).toEqual([{ resource: name, message: FORBIDDEN }]);
+        // Each failed service says so once, against itself, without a stack (evaluate() refuses any other report).
+        expect(run.errors.map((e) => e.message).sort()).toEqual(
+            failed.map((service) => expect.stringMatching(new RegExp(`^${service}: `))),
+        );
         for (const service of ["catalog", "identity", "reader-lending"]) {
             const migration = await settled(run.result.services[service].migration, service);
             expect(migration).toMatch(failed.includes(service) ? outcome : /^applied by Job /);
@@ -304,6 +310,60 @@ describe("change isolation on Kubernetes", () => {
     });
 });
 
+describe("Pod Security and quotas", () => {
+    it("every pod meets the restricted profile, which the stack's namespace enforces", async () => {
+        const { registrations } = await evaluate(deployK8s());
+        const pods = registrations.filter((r) => ["kubernetes:batch/v1:Job", "kubernetes:apps/v1:Deployment"].includes(r.type));
+        expect(pods).toHaveLength(6);
+        for (const pod of pods)
+            expect({ pod: pod.name, violations: restrictedViolations(pod.inputs.spec.template.spec) }).toEqual({
+                pod: pod.name,
+                violations: [],
+            });
+        expect(named(registrations, "namespace").inputs.metadata.labels).toMatchObject({
+            "pod-security.kubernetes.io/enforce": "restricted",
+        });
+    });
+
+    it("the check is real: a pod without runAsNonRoot or the hardening is refused", () => {
+        const bare = { containers: [{ name: "app", image: "x" }], volumes: [{ name: "h", hostPath: { path: "/" } }] };
+        expect(restrictedViolations(bare)).toEqual([
+            "volume h is a hostPath",
+            "container app does not set allowPrivilegeEscalation: false",
+            "container app does not drop ALL capabilities",
+            "container app may run as root",
+            "container app has no RuntimeDefault or Localhost seccomp profile",
+        ]);
+    });
+
+    it("the migration's container asks for and is limited to resources, as a namespace with a quota requires", async () => {
+        const { registrations } = await evaluate(deployK8s());
+        const flyway = named(registrations, "catalog-migrate").inputs.spec.template.spec.containers[0];
+        expect(flyway.resources).toEqual({ requests: { cpu: "100m", memory: "384Mi" }, limits: { cpu: "1", memory: "512Mi" } });
+    });
+});
+
+describe("the rollout's end, and names that stay put", () => {
+    it("waits for every replica of the new ReplicaSet, and for the old ones to be gone, not for the provider's default", async () => {
+        const { registrations } = await evaluate(deployK8s());
+        const waitFor = JSON.parse(named(registrations, "catalog-app").inputs.metadata.annotations["pulumi.com/waitFor"]) as string[];
+        expect(waitFor).toEqual(
+            expect.arrayContaining([
+                "jsonpath={.status.updatedReplicas}=3",
+                "jsonpath={.status.availableReplicas}=3",
+                "jsonpath={.status.replicas}=3",
+                "condition=Available",
+            ]),
+        );
+    });
+
+    it("summarizes the migration with the Job's own name, not the provider's temporary one in a preview", async () => {
+        const engine = new FakeEngine();
+        const up = await evaluate(deployK8s(), { engine });
+        expect(await settled(up.result.services.catalog.migration, "the summary")).toBe("applied by Job catalog-migrate");
+    });
+});
+
 describe("Kubernetes validation", () => {
     it.each([
         [
@@ -345,6 +405,36 @@ describe("Kubernetes validation", () => {
             "a namespace Kubernetes refuses",
             (raw: RawStack) => (raw.kubernetes = { namespace: "Library_Dev" }),
             "library:kubernetes.namespace: 'Library_Dev' is not a valid namespace name",
+        ],
+        [
+            "an operator namespace Kubernetes refuses",
+            (raw: RawStack) => (raw.kubernetes = { operatorNamespace: "CNPG_System!" }),
+            "library:kubernetes.operatorNamespace: 'CNPG_System!' is not a valid namespace name",
+        ],
+        [
+            "a volume of no size",
+            (raw: RawStack) => (raw.services.catalog.database = { storage: "0" }),
+            "library:services.catalog.database.storage: '0' is no space at all",
+        ],
+        [
+            "a StorageClass name Kubernetes refuses",
+            (raw: RawStack) => (raw.services.catalog.database = { storageClass: "Fast SSD" }),
+            "library:services.catalog.database.storageClass: 'Fast SSD' is not a valid Kubernetes object name",
+        ],
+        [
+            "an external database's Secret name Kubernetes refuses",
+            (raw: RawStack) => (raw.services.catalog.database = { mode: "external", secret: "My_Secret!" }),
+            "library:services.catalog.database.secret: 'My_Secret!' is not a valid Kubernetes object name",
+        ],
+        [
+            "a Cluster's sizing on an external database",
+            (raw: RawStack) => (raw.services.catalog.database = { mode: "external", secret: "catalog-db", instances: 3 }),
+            "library:services.catalog.database.instances: is read with mode cloudnative-pg only",
+        ],
+        [
+            "a service whose app Service is another's database Service",
+            (raw: RawStack) => (raw.services["catalog-db-rw"] = { ...raw.services.catalog }),
+            "library:services.catalog-db-rw: the Service 'catalog-db-rw' would be both catalog's",
         ],
     ])("refuses %s before registering anything", async (_, change, message) => {
         const raw = kubernetesConfig();

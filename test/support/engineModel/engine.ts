@@ -25,11 +25,15 @@ import { CONTAINER, digestOf, providers, RANDOM_PASSWORD, REGISTRY_IMAGE_INVOKE,
 // the mock monitor and setMockOptions are what pulumi.runtime.setMocks uses underneath.
 export const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
 const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: new (mocks: pulumi.runtime.Mocks) => any };
+const resproto = require("@pulumi/pulumi/proto/resource_pb");
 const { setMockOptions } = require("@pulumi/pulumi/runtime/settings") as {
     setMockOptions(monitor: unknown, project: string, stack: string, preview: boolean): void;
 };
 
 export type StepKind = "same" | "create" | "update" | "replace" | "delete";
+
+/** A provider's error on a create: the engine reports it, not the program. */
+class ProviderFailure extends Error {}
 
 /** One resource as the program registered it. */
 export interface Registration {
@@ -96,6 +100,11 @@ interface Stored {
 
 export interface RunResult {
     registrations: Registration[];
+    /**
+     * What the engine itself prints against a resource: a provider's error on a failed create. The program sees only
+     * that the registration failed (result FAIL), never the provider's message.
+     */
+    diagnostics: { resource: string; message: string }[];
     /** `registered <name>`, `deleted <name>`, `created <name>`, `updated <name>` in the order they happened. */
     events: string[];
     /** What the engine did (or, in a preview, would do) with each resource, by name. */
@@ -140,7 +149,7 @@ export class FakeEngine {
 
     /** Installs this engine as the program's monitor for one run; returns what the run registered and did. */
     async install(project: string, options: RunOptions): Promise<{ result: RunResult; finish(failed: boolean): void }> {
-        const run: RunResult = { registrations: [], events: [], steps: {} };
+        const run: RunResult = { registrations: [], diagnostics: [], events: [], steps: {} };
         const emit = (event: string) => {
             run.events.push(event);
             options.onEvent?.(event);
@@ -176,9 +185,19 @@ export class FakeEngine {
         const register = monitor.registerResource.bind(monitor);
         // The SDK's mock monitor hands mocks only type, name and inputs; the request also carries the parent (for the
         // URN), dependencies and resource options, which the engine model needs. newResource is called synchronously.
-        monitor.registerResource = (req: unknown, callback: unknown) => {
+        // A create that fails is the engine's to report: it prints the provider's error against the resource and, as
+        // the pipeline runs (`--continue-on-error`), answers the registration with result FAIL, which the SDK turns into
+        // rejected outputs (pkg/resource/deploy/source_eval.go, Result_FAIL; runtime/resource.js, resultFailed).
+        monitor.registerResource = (req: any, callback: (err: unknown, response?: unknown) => void) => {
             current = req;
-            return register(req, callback);
+            return register(req, (err: unknown, response?: unknown) => {
+                if (!(err instanceof ProviderFailure)) return callback(err, response);
+                run.diagnostics.push({ resource: req.getName(), message: err.message });
+                const failed = new resproto.RegisterResourceResponse();
+                failed.setUrn(monitor.newUrn(req.getParent(), req.getType(), req.getName()));
+                failed.setResult(resproto.Result.FAIL);
+                callback(null, failed);
+            });
         };
         setMockOptions(monitor, project, options.stack ?? "dev", preview);
         pulumi.runtime.setAllConfig(options.config ?? {});
@@ -308,7 +327,7 @@ export class FakeEngine {
                 });
             }
             emit(`failed ${name}`);
-            throw new Error(failure);
+            throw new ProviderFailure(failure);
         }
         const state = { ...providers.readBack(type, inputs), ...(await this.computedOutputs(type, name, inputs, options)) };
         const id = `${name}-id-${++this.generation}`;
