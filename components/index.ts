@@ -8,6 +8,7 @@ export type { ServiceTarget, ServiceDeployment, ServiceResources, ArgumentProble
 export type { TargetKeys } from "./service/arguments";
 export { migrationChain, MigrationChainSpec, RequiredObject } from "./service/migrationChain";
 export { madeOf, whenCreated } from "./service/whenCreated";
+export { afterInputs, serviceFailure, ServiceFailure } from "./service/inputsGate";
 export { resourceError } from "./service/resourceError";
 export type { ServicePlan } from "./service/plan";
 export type { MigrationOutcome } from "./service/outcome";

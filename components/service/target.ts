@@ -17,7 +17,12 @@
  *    registers, and on older SDKs its outputs never settle, so an update would wait for ever.
  * 4. Errors against a resource go through `resourceError` (service/resourceError.ts): shown under that resource,
  *    without a stack, cheap for the SDK to report.
- * 5. Hand back the children (`resources`), so other programs can depend on a service's database, migration run and
+ * 5. Failures said once. Every resource waits, in its `dependsOn`, on `afterInputs` (service/inputsGate.ts) given
+ *    every Output among its arguments and `serviceFailure`: a resource made of one that failed is then never sent,
+ *    and the service says why once, instead of the SDK printing its serialisation error with a stack. Never return
+ *    an Output that may reject from an `apply` callback (throw inside it, or `pulumi.recover` first): its own promises
+ *    are left unread and reported with a stack (output.js, liftInnerOutput).
+ * 6. Hand back the children (`resources`), so other programs can depend on a service's database, migration run and
  *    apps.
  */
 import * as pulumi from "@pulumi/pulumi";
