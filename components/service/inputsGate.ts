@@ -38,11 +38,25 @@ export function afterInputs(
             throw await failure(cause);
         },
     );
+    // Recovered, so that no apply below returns an Output that rejects (its promises would be left unread, and
+    // reported with a stack: output.js, liftInnerOutput); its error is thrown again once the gate opened. Kept out of
+    // the Output's value, which would copy it into a plain object (output.js, outputRec).
+    let explicitFailed: { error: unknown } | undefined;
+    const explicit = pulumi.recover(
+        pulumi.output(dependsOn).apply((resources) => (Array.isArray(resources) ? resources : [resources]) as pulumi.Resource[]),
+        (error: unknown): pulumi.Resource[] => {
+            explicitFailed = { error };
+            return [];
+        },
+    );
     // Read only once the gate opened: an explicit dependency that failed would reject with the SDK's own error.
     return pulumi
         .output(gate)
-        .apply(() => pulumi.output(dependsOn))
-        .apply((resources) => (Array.isArray(resources) ? resources : [resources]));
+        .apply(() => explicit)
+        .apply((resources) => {
+            if (explicitFailed) throw explicitFailed.error;
+            return resources;
+        });
 }
 
 /**

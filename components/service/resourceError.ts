@@ -16,11 +16,16 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 
-export function resourceError(message: string, resource: pulumi.Resource): pulumi.ResourceError {
+/**
+ * `resource` must be one that registers: the SDK logs the error against its URN and waits for it first, and the URN
+ * of a resource that never registered rejects (or, before SDK 3.257, never settles), which breaks every log message
+ * after it (log/index.js, log: `lastLog`). Without a resource the error is shown under the stack.
+ */
+export function resourceError(message: string, resource: pulumi.Resource | undefined): pulumi.ResourceError {
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     try {
-        const error = new pulumi.ResourceError(message, resource, true);
+        const error = new pulumi.ResourceError(message, resource as pulumi.Resource, true);
         Object.defineProperty(error, "resource", { value: resource, enumerable: false });
         return error;
     } finally {

@@ -119,18 +119,28 @@ export class ServiceWithMigrations<T extends ServiceTarget = ServiceTarget> exte
         // Not read from the app resources: a failed service's apps never register, and an output waiting on them would
         // hang the update instead of letting it report the failure.
         this.appNames = settled(pulumi.output(deployed.appNames));
+        // Whether every app was created, read eagerly (a rejection left unread until later is reported as unhandled),
+        // and settled only once the rejections the apps caused were reported (afterAppsGate.ts).
         const appsCreated = deployed.appsCreated ?? pulumi.all(this.apps.map((app) => whenCreated(app)));
-        const allCreated = pulumi.recover(
-            appsCreated.apply(() => true),
-            () => false,
-        );
-        // Settled, like every output, only once the rejections the apps caused were reported (afterAppsGate.ts).
-        this.appsUpdated = afterAppsGate(
+        const allCreated = afterAppsGate(
             appsCreated,
-            this.migrationOutcome.apply((o): pulumi.Output<boolean> | boolean =>
-                o.status === "applied" && !pulumi.runtime.isDryRun() ? allCreated : o.status === "applied",
-            ) as pulumi.Output<boolean>,
+            pulumi.recover(
+                appsCreated.apply(() => true),
+                () => false,
+            ),
         );
+        // Waited for in a preview, where the apps always register (even while the outcome is unknown: a failure of
+        // theirs must be reported before the outputs settle), and after a migration that applied; not after one that
+        // did not: the apps never register then, and on SDKs before 3.257 the URN of a resource that never registered
+        // never settles (service/whenCreated.ts).
+        this.appsUpdated = pulumi.runtime.isDryRun()
+            ? afterAppsGate(
+                  appsCreated,
+                  this.migrationOutcome.apply((o) => o.status === "applied"),
+              )
+            : (this.migrationOutcome.apply((o): pulumi.Output<boolean> | boolean =>
+                  o.status === "applied" ? allCreated : false,
+              ) as pulumi.Output<boolean>);
         this.appContainerNames = this.appNames;
         this.restoreCommand = deployed.restoreCommand && settled(deployed.restoreCommand);
         this.registerOutputs({

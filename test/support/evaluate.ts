@@ -65,6 +65,8 @@ export async function evaluate<T>(
         if (late.length > 0) throw new ReportedAfterOutputsError(late);
         const withStack = errors.filter((error) => !(pulumi.ResourceError.isInstance(error) && error.hideStack));
         if (withStack.length > 0) throw new ReportedWithStackError(withStack);
+        const unloggable = await againstUnregistered(errors);
+        if (unloggable.length > 0) throw new AgainstUnregisteredError(unloggable);
         const costly = errors.filter(renderedBeyondMessage);
         if (costly.length > 0) throw new CostlyErrorRenderingError(costly);
         return { ...run, errors, warnings, result };
@@ -106,6 +108,37 @@ export class ReportedWithStackError extends Error {
         );
         this.name = "ReportedWithStackError";
     }
+}
+
+/**
+ * The SDK logs a ResourceError against its resource's URN, waiting for it first, and every later log message waits
+ * for that one (log/index.js, log: `lastLog`): against a resource that never registered, whose URN rejects (or never
+ * settles, before SDK 3.257), the message is lost and so is every message after it. evaluate() refuses such errors.
+ */
+export class AgainstUnregisteredError extends Error {
+    constructor(readonly reported: Error[]) {
+        super(
+            `${reported.length} error(s) name a resource that never registered; the SDK could not log them, nor anything ` +
+                `after them:\n${reported.map((e) => e.message.split("\n")[0]).join("\n")}`,
+        );
+        this.name = "AgainstUnregisteredError";
+    }
+}
+
+async function againstUnregistered(errors: Error[]): Promise<Error[]> {
+    const found: Error[] = [];
+    for (const error of errors) {
+        const resource = (error as { resource?: { urn: { promise(): Promise<string> } } }).resource;
+        if (!resource) continue;
+        // By now every registration has settled: a URN that is not there yet never will be.
+        const pending = new Promise<never>((_, reject) => setTimeout(() => reject(new Error("pending")), 50));
+        try {
+            await Promise.race([resource.urn.promise(), pending]);
+        } catch {
+            found.push(error);
+        }
+    }
+    return found;
 }
 
 /** What the SDK renders of every error it reports, hideStack or not (cmd/run/run.js, uncaughtHandler; cmd/run/error.js). */

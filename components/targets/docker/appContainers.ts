@@ -122,10 +122,11 @@ export function createAppContainers(args: AppContainersArgs, parent: pulumi.Reso
     // Rolling: what the next replica waits for, first the gate, then the replica before it. Chained from the gate, so
     // that it rejects as soon as the gate or any earlier replica failed, rather than wait on a replica that never
     // registered (whose outputs never settle: the update would hang).
-    let ready = pulumi.output(args.dependsOn) as pulumi.Output<pulumi.Resource[]>;
+    const rolling = args.rollout === "rolling";
+    let ready = rolling ? (pulumi.output(args.dependsOn) as pulumi.Output<pulumi.Resource[]>) : undefined;
     for (let i = 1; i <= args.replicas; i++) {
         const inputs = [args.image, args.network, ...envs];
-        const dependsOn = afterInputs(inputs, args.failure, args.rollout === "rolling" ? ready : args.dependsOn);
+        const dependsOn = afterInputs(inputs, args.failure, ready ?? args.dependsOn);
         const replica = new docker.Container(
             replicaName(args.name, i),
             {
@@ -159,7 +160,7 @@ export function createAppContainers(args: AppContainersArgs, parent: pulumi.Reso
             },
         );
         madeOf(replica, inputs);
-        if (args.rollout === "rolling") {
+        if (rolling) {
             const index = i;
             // Whether this replica was created, as a value: an Output that rejects, returned from an apply, leaves
             // promises of its own that reject unread (output.js, liftInnerOutput), which the program would report.
@@ -180,6 +181,6 @@ export function createAppContainers(args: AppContainersArgs, parent: pulumi.Reso
     }
     // Rolling, a replica after a failed one never registers, and its URN may never settle (service/whenCreated.ts):
     // the chain's end says it all. In parallel, each replica stands alone. Either is read by the component.
-    const created = args.rollout === "rolling" ? ready : pulumi.all(replicas.map((replica) => whenCreated(replica)));
+    const created = ready ?? pulumi.all(replicas.map((replica) => whenCreated(replica)));
     return { replicas, created };
 }

@@ -47,20 +47,21 @@ export class RemoteImages {
     imageId(reference: string): pulumi.Output<string> {
         let id = this.pulled.get(reference);
         if (!id) {
-            // A failed lookup is said once, against the image, without a stack (service/inputsGate.ts): whatever reads
-            // the name, the image's gate and every container made of it, sees that one error object.
+            // A failed lookup is said once, without a stack (service/inputsGate.ts): whatever reads the name, the
+            // image's gate and every container made of it, sees that one error object. Not against the image, which
+            // then never registers (see resourceError.ts): against the images' parent, if any, else the stack.
             let lookupError: Error | undefined;
             const lookupFailed = (cause: unknown): Error =>
                 (lookupError ??= resourceError(
                     `${reference}: the registry lookup of this image's current digest failed${messageOf(cause)}. Check ` +
                         "that the registry is reachable and the image exists, or set `library:followImageTags: false` to use the " +
                         "image already on the Docker host.",
-                    image,
+                    this.options.resourceOptions?.parent,
                 ));
             const name = pulumi.recover(pulumi.output(this.pullName(reference)), (cause: unknown) => {
                 throw lookupFailed(cause);
             });
-            const image: docker.RemoteImage = reportedByEngine(
+            const image = reportedByEngine(
                 new docker.RemoteImage(
                     reference,
                     { name, keepLocally: true },

@@ -97,6 +97,7 @@ function cloudNativePg(
         },
         { parent, dependsOn: afterInputs([settings.namespace, plan.ownerPassword], settings.failure) },
     );
+    const clusterInputs = [settings.namespace, plan.postgresImage, ownerSecret.urn];
     const cluster = new k8s.apiextensions.CustomResource(
         names.cluster,
         {
@@ -120,13 +121,14 @@ function cloudNativePg(
         // from the program must not delete the data, as on Docker. Delete it on purpose with kubectl.
         {
             parent,
-            dependsOn: afterInputs([settings.namespace, plan.postgresImage, ownerSecret.urn], settings.failure, [ownerSecret]),
+            dependsOn: afterInputs(clusterInputs, settings.failure, [ownerSecret]),
             retainOnDelete: true,
         },
     );
     // What they are made of, so that a namespace or Secret that could not be created is reported, not waited on.
     madeOf(ownerSecret, [settings.namespace, plan.ownerPassword]);
-    madeOf(cluster, [settings.namespace, ownerSecret.urn]);
+    // Exactly the gate's inputs: a gate waits for the service's outcome, which reads whenCreated of this very object.
+    madeOf(cluster, clusterInputs);
     const policy = madeOf(databaseNetworkPolicy(plan.name, settings, parent), [settings.namespace]);
     return {
         cluster,

@@ -82,6 +82,7 @@ export function createMigrationJob(plan: ServicePlan, args: MigrationJobArgs, pa
     // Read once: each read of a lifted property is a new Output, and one the Job never serialises (its gate rejected)
     // would reject unread (service/inputsGate.ts).
     const configMapName = args.migrations.metadata.name;
+    const inputs = [args.namespace, plan.flywayImage, args.migrations.urn, configMapName, ...givenValues(environment)];
     const job = new k8s.batch.v1.Job(
         names.job,
         {
@@ -125,16 +126,13 @@ export function createMigrationJob(plan: ServicePlan, args: MigrationJobArgs, pa
         },
         {
             parent,
-            dependsOn: afterInputs(
-                [args.namespace, plan.flywayImage, args.migrations.urn, configMapName, ...givenValues(environment)],
-                args.failure,
-                args.dependsOn,
-            ),
+            dependsOn: afterInputs(inputs, args.failure, args.dependsOn),
             // Every field of a Job's spec is immutable; any change is a new Job, which runs the migration.
             replaceOnChanges: ["spec"],
             deleteBeforeReplace: true,
             customTimeouts: { create: `${timeout + 120}s`, update: `${timeout + 120}s` },
         },
     );
-    return madeOf(job, [args.namespace, args.migrations.urn]);
+    // Exactly the gate's inputs: its gate waits for the service's outcome, which reads whenCreated of this very Job.
+    return madeOf(job, inputs);
 }
