@@ -84,7 +84,7 @@ function settled(input: pulumi.Input<unknown>): Promise<void> {
  * The failure of the resources of one service: the error its apps' gate rejects with (the service's not-run error,
  * when what failed came before the migration), or else one error saying its apps were not created. In a preview the
  * gate may stay unknown (a migration still to run), so it is not waited for there: the only failure a preview has is a
- * registry lookup's, which is already said, against its image (docker/remoteImages.ts), and is passed on as it is.
+ * registry lookup's, which is already said once (docker/remoteImages.ts), and is passed on as it is.
  */
 export function serviceFailure(service: string, parent: pulumi.Resource, appsGate: () => pulumi.Output<pulumi.Resource[]>): ServiceFailure {
     let appsNotCreated: Error | undefined;
