@@ -45,37 +45,40 @@ function withCatalog(change: (catalog: Record<string, any>) => void): RawStack {
     return raw;
 }
 
+const NEXT_IMAGE = "traefik/whoami:v1.11.1";
+
+/** catalog's app image changed, catalog rolling (the fixture's) or `parallel` before and after. */
+function imageChange(rollout: "rolling" | "parallel", options: { failCreate?: Record<string, string> } = {}) {
+    const withRollout = (c: Record<string, any>) => {
+        if (rollout === "parallel") c.rollout = "parallel";
+    };
+    return update(
+        withCatalog(withRollout),
+        withCatalog((c) => {
+            withRollout(c);
+            c.image = NEXT_IMAGE;
+        }),
+        options,
+    );
+}
+
 describe("an image change on a service with three replicas", () => {
     it("rolls (the default): one replica at a time, each replaced once the one before is healthy again", async () => {
-        const { run } = await update(
-            fixtureConfig(),
-            withCatalog((c) => (c.image = "traefik/whoami:v1.11.1")),
-        );
+        const { run } = await imageChange("rolling");
         expect(run.errors).toEqual([]);
         expect(replicaEvents(run.events, "catalog")).toEqual(ONE_AT_A_TIME);
         expect(fewestServing(run.events, "catalog", 3)).toBe(2);
     });
 
     it("with rollout: parallel, replaces them all at once: for a moment none serves", async () => {
-        const parallel = (c: Record<string, any>) => (c.rollout = "parallel");
-        const { run } = await update(
-            withCatalog(parallel),
-            withCatalog((c) => {
-                parallel(c);
-                c.image = "traefik/whoami:v1.11.1";
-            }),
-        );
+        const { run } = await imageChange("parallel");
         expect(run.errors).toEqual([]);
         expect(fewestServing(run.events, "catalog", 3)).toBe(0);
     });
 
     it("stops at a replica that never becomes healthy: the others keep the old image and serve", async () => {
         const unhealthy = "container did not become healthy within the 330 s wait timeout";
-        const { engine, run } = await update(
-            fixtureConfig(),
-            withCatalog((c) => (c.image = "traefik/whoami:v1.11.1")),
-            { failCreate: { "catalog-app-1": unhealthy } },
-        );
+        const { engine, run } = await imageChange("rolling", { failCreate: { "catalog-app-1": unhealthy } });
         expect(run.diagnostics).toEqual([{ resource: "catalog-app-1", message: unhealthy }]);
         expect(run.errors.map((e) => e.message)).toEqual([
             expect.stringMatching(
@@ -91,7 +94,7 @@ describe("an image change on a service with three replicas", () => {
         expect(engine.resourceNames()).toEqual(expect.arrayContaining(["catalog-app-2", "catalog-app-3"]));
 
         // Fixed (here: the next create passes), the next update replaces the failed replica and rolls on.
-        const next = await evaluate(deployStack(withCatalog((c) => (c.image = "traefik/whoami:v1.11.1"))), { engine, createTime });
+        const next = await evaluate(deployStack(withCatalog((c) => (c.image = NEXT_IMAGE))), { engine, createTime });
         expect(next.errors).toEqual([]);
         expect(replicaEvents(next.events, "catalog")).toEqual(ONE_AT_A_TIME);
     });
@@ -99,26 +102,14 @@ describe("an image change on a service with three replicas", () => {
 
 describe("a replica that cannot be created, said once", () => {
     it("rolling, the last replica: the provider's error only; nothing waits on it, and the outputs say so", async () => {
-        const { run } = await update(
-            fixtureConfig(),
-            withCatalog((c) => (c.image = "traefik/whoami:v1.11.1")),
-            { failCreate: { "catalog-app-3": "unhealthy" } },
-        );
+        const { run } = await imageChange("rolling", { failCreate: { "catalog-app-3": "unhealthy" } });
         expect(run.diagnostics).toEqual([{ resource: "catalog-app-3", message: "unhealthy" }]);
         expect(run.errors).toEqual([]);
         expect(await settled(run.result.services.catalog.appsUpdated, "catalog")).toBe(false);
     });
 
     it("parallel: no rollout stopped anywhere, as none was; only the provider's error", async () => {
-        const parallel = (c: Record<string, any>) => (c.rollout = "parallel");
-        const { run } = await update(
-            withCatalog(parallel),
-            withCatalog((c) => {
-                parallel(c);
-                c.image = "traefik/whoami:v1.11.1";
-            }),
-            { failCreate: { "catalog-app-2": "unhealthy" } },
-        );
+        const { run } = await imageChange("parallel", { failCreate: { "catalog-app-2": "unhealthy" } });
         expect(run.diagnostics).toEqual([{ resource: "catalog-app-2", message: "unhealthy" }]);
         expect(run.errors).toEqual([]);
         expect(await settled(run.result.services.catalog.appsUpdated, "catalog")).toBe(false);
