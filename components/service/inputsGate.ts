@@ -13,12 +13,13 @@
  *
  * The gate must be given every Output among the resource's arguments as they are passed (a derived `NAME=value`
  * included): a registration that stops at its gate never reads them, and an Output nobody reads that rejects is
- * reported with a stack (see `settled`).
+ * reported with a stack (see `inputsSettled`, service/whenCreated.ts).
  *
  * In a preview only a registry lookup can fail that way; an input that is unknown until the update opens the gate.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { resourceError } from "./resourceError";
+import { inputsSettled } from "./whenCreated";
 
 /** The error a resource fails with when an input it is made of rejected with `cause`; resolves, never rejects. */
 export type ServiceFailure = (cause: unknown) => Error | Promise<Error>;
@@ -32,7 +33,7 @@ export function afterInputs(
     failure: ServiceFailure,
     dependsOn: pulumi.ResourceOptions["dependsOn"] = [],
 ): pulumi.Output<pulumi.Resource[]> {
-    const gate = Promise.all(inputs.map(settled)).then(
+    const gate = inputsSettled(inputs).then(
         (): pulumi.Resource[] => [],
         async (cause: unknown): Promise<never> => {
             throw await failure(cause);
@@ -57,27 +58,6 @@ export function afterInputs(
             if (explicitFailed) throw explicitFailed.error;
             return resources;
         });
-}
-
-/**
- * Resolves once `input` has settled, known or not (in a preview, an image not pulled yet is unknown, and an apply on
- * it never runs); rejects with its error if it rejected. Every Output made here is read to the end, through
- * pulumi.recover: an Output's isKnown and isSecret promises reject with its error whether or not anyone reads them
- * (output.js, OutputImpl's constructor), and one left unread is an unhandled rejection, which the program reports
- * with a stack.
- */
-function settled(input: pulumi.Input<unknown>): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-        const watched = pulumi.recover(
-            pulumi.all([input]).apply(() => undefined),
-            (cause: unknown) => {
-                reject(cause);
-                return undefined;
-            },
-        );
-        // Settles once the value has, known or unknown (output.js, recover); after a rejection it changes nothing.
-        void (watched as unknown as { isKnown: Promise<boolean> }).isKnown.then(() => resolve());
-    });
 }
 
 /**

@@ -29,14 +29,8 @@ export function madeOf<T extends pulumi.CustomResource>(resource: T, inputs: pul
  * what the preview knows, such as a stored failure to warn about, must stay visible.
  */
 export function whenCreated(resource: pulumi.CustomResource): pulumi.Output<string> {
-    const inputFailed = new Promise<never>((_, reject) => {
-        for (const input of inputsOf.get(resource) ?? []) {
-            pulumi.recover(
-                pulumi.all([input]).apply(() => undefined),
-                (error: unknown) => reject(error),
-            );
-        }
-    });
+    // Rejects as soon as an input did; never resolves.
+    const inputFailed = inputsSettled(inputsOf.get(resource) ?? []).then(() => new Promise<never>(() => undefined));
     const urn = new Promise<string>((resolve, reject) => {
         pulumi.recover(resource.urn.apply(resolve), (error: unknown) => reject(error));
     });
@@ -56,4 +50,29 @@ export function registeredOf(resources: pulumi.CustomResource[]): pulumi.Output<
         ),
     );
     return pulumi.all(each).apply((lists) => lists.flat());
+}
+
+/**
+ * Resolves once every one of `inputs` has settled, known or not (in a preview, an image not pulled yet is unknown,
+ * and an apply on it never runs); rejects with the error of the first that rejected. Every Output made here is read
+ * to the end, through pulumi.recover: an Output's isKnown and isSecret promises reject with its error whether or not
+ * anyone reads them (output.js, OutputImpl's constructor), and one left unread is an unhandled rejection, which the
+ * program reports with a stack. Shared by whenCreated and the input gates (inputsGate.ts).
+ */
+export function inputsSettled(inputs: pulumi.Input<unknown>[]): Promise<void> {
+    return Promise.all(inputs.map(settled)).then(() => undefined);
+}
+
+function settled(input: pulumi.Input<unknown>): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+        const watched = pulumi.recover(
+            pulumi.all([input]).apply(() => undefined),
+            (cause: unknown) => {
+                reject(cause);
+                return undefined;
+            },
+        );
+        // Settles once the value has, known or unknown (output.js, recover); after a rejection it changes nothing.
+        void (watched as unknown as { isKnown: Promise<boolean> }).isKnown.then(() => resolve());
+    });
 }
