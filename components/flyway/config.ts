@@ -4,7 +4,7 @@
  * the same to real Flyway on a local PostgreSQL, so they prove this configuration, not a copy of it.
  */
 import { APP_ROLE_CALLBACK_FILE, APP_ROLE_CALLBACK_SQL, APP_ROLE_PLACEHOLDERS } from "./appRole";
-import { MigrationSet } from "./migrationFiles";
+import { ContractSet, MigrationPhase, MigrationSet } from "./migrationFiles";
 
 /** Flyway's SQL location in the official image. */
 export const FLYWAY_SQL_DIR = "/flyway/sql";
@@ -21,9 +21,14 @@ export interface FlywayConnection<Secret> {
     lockTimeoutSeconds: number;
 }
 
-/** Every FLYWAY_* variable Flyway gets, by name; `sqlDir` is where flywayFiles are. */
-export function flywayEnvironment<Secret>(connection: FlywayConnection<Secret>, sqlDir = FLYWAY_SQL_DIR): Record<string, string | Secret> {
+/** Every FLYWAY_* variable Flyway gets for `phase`, by name; `sqlDir` is where flywayFiles are. */
+export function flywayEnvironment<Secret>(
+    connection: FlywayConnection<Secret>,
+    sqlDir = FLYWAY_SQL_DIR,
+    phase: MigrationPhase = "expand",
+): Record<string, string | Secret> {
     return {
+        ...(phase === "contract" ? CONTRACT_HISTORY : {}),
         FLYWAY_URL: connection.jdbcUrl,
         FLYWAY_USER: connection.user,
         FLYWAY_PASSWORD: connection.password,
@@ -46,8 +51,23 @@ export function flywayEnvironment<Secret>(connection: FlywayConnection<Secret>, 
     };
 }
 
+/**
+ * The contract phase's own history (Flyway's `table`), so that its versions never mix with the expand phase's: each
+ * run validates and applies only its own. Its first run finds the expand phase's tables and no history of its own,
+ * which Flyway refuses unless it may baseline ("Found non-empty schema(s) … but no schema history table", flyway-core
+ * 11, migrate's check of populated schemas); it then records a baseline at version 0, below every contract version
+ * (the default baseline version is 1, which would skip a contract V1).
+ */
+export const CONTRACT_HISTORY_TABLE = "flyway_contract_history";
+const CONTRACT_HISTORY = {
+    FLYWAY_TABLE: CONTRACT_HISTORY_TABLE,
+    FLYWAY_BASELINE_ON_MIGRATE: "true",
+    FLYWAY_BASELINE_VERSION: "0",
+    FLYWAY_BASELINE_DESCRIPTION: "contract phase history",
+};
+
 /** The files of Flyway's SQL location: the service's migrations and callbacks, and the generated app-role callback. */
-export function flywayFiles(migrations: MigrationSet): { name: string; content: string }[] {
+export function flywayFiles(migrations: MigrationSet | ContractSet): { name: string; content: string }[] {
     return [
         ...migrations.files.map((file) => ({ name: file.fileName, content: file.content })),
         { name: APP_ROLE_CALLBACK_FILE, content: APP_ROLE_CALLBACK_SQL },

@@ -12,7 +12,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { compareVersions, MigrationFile, MigrationSet } from "./migrationFiles";
+import { compareVersions, CONTRACT_FOLDER, MigrationFile, MigrationPhase, MigrationSet } from "./migrationFiles";
 
 export const LOCK_FILE = "flyway.lock.json";
 const NOTE =
@@ -78,10 +78,46 @@ export function isNewFile(file: MigrationFile, locked: Record<string, number>): 
     return file.kind === "versioned" ? locked[file.fileName] === undefined : locked[file.fileName] !== file.checksum;
 }
 
+/** The lock's key of a contract migration: its file name under the contract folder. */
+const CONTRACT_KEY = `${CONTRACT_FOLDER}/`;
+
+/**
+ * One phase's part of a service's lock entry, keyed by file name: expand files are locked by their name, contract files
+ * as `contract/<name>`, so that one lock covers both phases and a file moved between them is seen as moved.
+ */
+export function phaseLocked(locked: Record<string, number>, phase: MigrationPhase): Record<string, number> {
+    return Object.fromEntries(
+        Object.entries(locked).flatMap(([key, checksum]): [string, number][] => {
+            const isContract = key.startsWith(CONTRACT_KEY);
+            if (phase === "contract") return isContract ? [[key.slice(CONTRACT_KEY.length), checksum]] : [];
+            return isContract ? [] : [[key, checksum]];
+        }),
+    );
+}
+
+/** The contract phase as a set of its own (its folder even when it holds nothing yet). */
+export function contractPhase(set: MigrationSet): MigrationSet {
+    return set.contract ?? { folder: path.join(set.folder, CONTRACT_FOLDER), files: [] };
+}
+
 /** Problems of one service's migrations against the lock, each naming the file, what is wrong and what to do. */
 export function lockProblems(lock: MigrationLock, service: string, set: MigrationSet, check: LockCheck): string[] {
-    const shown = path.relative(process.cwd(), set.folder) || set.folder;
     const locked = lock[service] ?? {};
+    const expand = phaseLocked(locked, "expand");
+    const contract = phaseLocked(locked, "contract");
+    const contractSet = contractPhase(set);
+    return [...phaseProblems(expand, set, check, contractSet, "contract"), ...phaseProblems(contract, contractSet, check, set, "expand")];
+}
+
+/** One phase's problems; `other` is the other phase, where a locked file that is missing here may have gone. */
+function phaseProblems(
+    locked: Record<string, number>,
+    set: MigrationSet,
+    check: LockCheck,
+    other: MigrationSet,
+    otherPhase: MigrationPhase,
+): string[] {
+    const shown = path.relative(process.cwd(), set.folder) || set.folder;
     const problems: string[] = [];
     for (const file of set.files) {
         const expected = locked[file.fileName];
@@ -101,12 +137,17 @@ export function lockProblems(lock: MigrationLock, service: string, set: Migratio
     problems.push(...outOfOrderProblems(locked, set, shown));
     for (const fileName of Object.keys(locked).sort()) {
         // A callback may go: Flyway keeps no history of callbacks. A migration that ran may not.
-        if (!set.files.some((f) => f.fileName === fileName) && !isCallbackName(fileName)) {
-            problems.push(
-                `${shown}/${fileName}: is locked but missing; Flyway fails on databases that applied it ("applied migration not resolved ` +
-                    `locally"). Restore it (renaming counts as removing)`,
-            );
-        }
+        if (set.files.some((f) => f.fileName === fileName) || isCallbackName(fileName)) continue;
+        const otherShown = path.relative(process.cwd(), other.folder) || other.folder;
+        problems.push(
+            other.files.some((f) => f.fileName === fileName)
+                ? `${otherShown}/${fileName}: was locked in ${shown}/ and moved to the ${otherPhase} phase; each phase has its own ` +
+                      `Flyway history, so databases that applied it would run it again there (and Flyway fails on the other: ` +
+                      `"applied migration not resolved locally"). Move it back, and put what belongs to the ${otherPhase} phase in ` +
+                      `a new migration there`
+                : `${shown}/${fileName}: is locked but missing; Flyway fails on databases that applied it ("applied migration ` +
+                      `not resolved locally"). Restore it (renaming counts as removing)`,
+        );
     }
     return problems;
 }
@@ -137,17 +178,25 @@ export function outOfOrderProblems(
 }
 
 function isCallbackName(fileName: string): boolean {
-    return !/^[VR]/.test(fileName);
+    return !/^([VR]|contract\/)/.test(fileName);
 }
 
 /** `lock` with the service's new files recorded (and callbacks that are gone dropped). Applied entries never change here. */
 export function withNewFiles(lock: MigrationLock, service: string, set: MigrationSet): { lock: MigrationLock; added: string[] } {
     const entries = { ...(lock[service] ?? {}) };
     const added: string[] = [];
-    for (const file of set.files) {
-        if (isNewFile(file, entries) && !(file.kind === "versioned" && entries[file.fileName] !== undefined)) {
-            entries[file.fileName] = file.checksum;
-            added.push(file.fileName);
+    const phases: [string, readonly MigrationFile[]][] = [
+        ["", set.files],
+        [CONTRACT_KEY, set.contract?.files ?? []],
+    ];
+    for (const [prefix, files] of phases) {
+        for (const file of files) {
+            const key = prefix + file.fileName;
+            const known = phaseLocked(entries, prefix ? "contract" : "expand");
+            if (isNewFile(file, known) && !(file.kind === "versioned" && entries[key] !== undefined)) {
+                entries[key] = file.checksum;
+                added.push(key);
+            }
         }
     }
     for (const fileName of Object.keys(entries)) {

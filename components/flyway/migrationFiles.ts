@@ -42,8 +42,26 @@ export interface MigrationFile {
     checksum: number;
 }
 
+/**
+ * The two phases of a release's migrations. `expand` (the service's folder) runs before the apps change, so it must
+ * keep the running release working; `contract` (its `contract/` folder) runs once every replica of the new release is
+ * serving, so it may remove what only the previous release used. Each phase has its own Flyway history table.
+ */
+export type MigrationPhase = "expand" | "contract";
+
+/** The folder, inside a service's migrations folder, of its contract phase. */
+export const CONTRACT_FOLDER = "contract";
+
 /** A service's migrations, valid and in the order Flyway applies them. */
 export interface MigrationSet {
+    folder: string;
+    files: MigrationFile[];
+    /** The contract phase (the `contract/` folder), when it holds any migration. */
+    contract?: ContractSet;
+}
+
+/** The contract phase's migrations: versioned files only, in the order Flyway applies them. */
+export interface ContractSet {
     folder: string;
     files: MigrationFile[];
 }
@@ -136,8 +154,8 @@ export function flywayApplyOrder(files: readonly MigrationFile[]): MigrationFile
 }
 
 /**
- * Reads and checks one service's migrations folder. Every problem is returned, each naming the file, what is wrong
- * and what would be right; `migrations` is set only when there are none.
+ * Reads and checks one service's migrations folder, and its `contract/` folder when there is one. Every problem is
+ * returned, each naming the file, what is wrong and what would be right; `migrations` is set only when there are none.
  */
 export function readMigrationFolder(service: string, folder: string, reservedFileNames: readonly string[] = []): MigrationFolderResult {
     const shown = path.relative(process.cwd(), folder) || folder;
@@ -148,6 +166,49 @@ export function readMigrationFolder(service: string, folder: string, reservedFil
             ],
         };
     }
+    const expand = readPhaseFolder(folder, "expand", reservedFileNames);
+    const contractFolder = path.join(folder, CONTRACT_FOLDER);
+    const contract = fs.existsSync(contractFolder) ? readPhaseFolder(contractFolder, "contract", reservedFileNames) : undefined;
+    const problems = [...expand.problems, ...(contract?.problems ?? [])];
+    problems.push(...bothPhases(shown, expand.files, contract?.files ?? []));
+    if (!expand.files.some((f) => f.kind === "versioned") && problems.length === 0) {
+        problems.push(`service '${service}': migrations folder ${shown}/ has no versioned migration; add V1__<description>.sql`);
+    }
+    if (problems.length > 0) return { problems };
+    const contractFiles = contract && contract.files.length > 0 ? flywayApplyOrder(contract.files) : undefined;
+    return {
+        problems,
+        migrations: {
+            folder,
+            files: flywayApplyOrder(expand.files).concat(expand.files.filter((f) => f.kind === "callback")),
+            ...(contractFiles ? { contract: { folder: contractFolder, files: contractFiles } } : {}),
+        },
+    };
+}
+
+/** A file in both phases: Flyway would run it twice, once against each history table. */
+function bothPhases(shown: string, expand: readonly MigrationFile[], contract: readonly MigrationFile[]): string[] {
+    return contract
+        .filter((c) => expand.some((e) => e.fileName === c.fileName))
+        .map(
+            (c) =>
+                `${shown}/${c.fileName} and ${shown}/${CONTRACT_FOLDER}/${c.fileName}: the same migration is in both phases, and ` +
+                `would run twice; keep the one where it belongs (what the previous release still uses is dropped in ` +
+                `${CONTRACT_FOLDER}/)`,
+        );
+}
+
+const CONTRACT_HELP =
+    `the contract phase holds versioned migrations only (V<version>__<description>.sql); repeatables and callbacks ` +
+    `belong to the service's own folder, whose Flyway run applies them`;
+
+/** One phase's folder: its files, each checked, and their problems. */
+function readPhaseFolder(
+    folder: string,
+    phase: MigrationPhase,
+    reservedFileNames: readonly string[],
+): { files: MigrationFile[]; problems: string[] } {
+    const shown = path.relative(process.cwd(), folder) || folder;
     const problems: string[] = [];
     const files: MigrationFile[] = [];
     // Sorted so that problems, uploads and checksums come out in the same order on every machine.
@@ -157,8 +218,14 @@ export function readMigrationFolder(service: string, folder: string, reservedFil
         if (entry.name.startsWith(".")) {
             continue; // .gitkeep and editor droppings; Flyway ignores them too.
         }
+        if (phase === "expand" && entry.name === CONTRACT_FOLDER && entry.isDirectory()) {
+            continue; // The contract phase, read on its own.
+        }
         if (!entry.isFile()) {
-            problems.push(`${where}: is not a regular file; keep a service's migrations flat in ${shown}/`);
+            problems.push(
+                `${where}: is not a regular file; keep a service's migrations flat in ${shown}/` +
+                    (phase === "expand" ? ` (the one folder allowed is ${CONTRACT_FOLDER}/, the contract phase)` : ""),
+            );
             continue;
         }
         if (reservedFileNames.includes(entry.name)) {
@@ -170,6 +237,10 @@ export function readMigrationFolder(service: string, folder: string, reservedFil
             problems.push(`${where}: ${parsed.problem}`);
             continue;
         }
+        if (phase === "contract" && parsed.kind !== "versioned") {
+            problems.push(`${where}: ${CONTRACT_HELP}`);
+            continue;
+        }
         const content = fs.readFileSync(path.join(folder, entry.name), "utf8");
         if (content.trim() === "") {
             problems.push(`${where}: is empty; a migration needs at least one SQL statement`);
@@ -178,12 +249,7 @@ export function readMigrationFolder(service: string, folder: string, reservedFil
         files.push({ fileName: entry.name, ...parsed, content, checksum: flywayChecksum(content) });
     }
     problems.push(...duplicates(shown, files));
-    if (!files.some((f) => f.kind === "versioned") && problems.length === 0) {
-        problems.push(`service '${service}': migrations folder ${shown}/ has no versioned migration; add V1__<description>.sql`);
-    }
-    return problems.length > 0
-        ? { problems }
-        : { problems, migrations: { folder, files: flywayApplyOrder(files).concat(files.filter((f) => f.kind === "callback")) } };
+    return { files, problems };
 }
 
 function duplicates(shown: string, files: readonly MigrationFile[]): string[] {

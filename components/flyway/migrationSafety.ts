@@ -15,8 +15,8 @@
  */
 import { distance } from "fastest-levenshtein";
 import * as path from "path";
-import { isNewFile } from "./lock";
-import type { MigrationFile, MigrationSet } from "./migrationFiles";
+import { isNewFile, phaseLocked } from "./lock";
+import { CONTRACT_FOLDER, MigrationFile, MigrationPhase, MigrationSet } from "./migrationFiles";
 import { RULE_NAMES, SAFETY_RULES } from "./safetyRules";
 import { runSquawk, SquawkFinding } from "./squawk";
 import { parseStatements, SqlStatement, SqlSyntaxError, withoutPlaceholders } from "./sqlStatements";
@@ -251,12 +251,12 @@ function closeRule(rule: string): string {
 }
 
 /** squawk's own ignore comments, which excuse without a reason. */
-function squawkIgnores(file: MigrationFile): SafetyFinding[] {
+function squawkIgnores({ file, name }: ParsedFile): SafetyFinding[] {
     return file.content.split("\n").flatMap((text, i) =>
         /--\s*squawk-ignore/.test(text)
             ? [
                   {
-                      file: file.fileName,
+                      file: name,
                       line: i + 1,
                       rule: "squawk-ignore",
                       message: "excuses a finding without a reason; write -- lint:allow <rule> <reason> above the statement instead",
@@ -268,10 +268,18 @@ function squawkIgnores(file: MigrationFile): SafetyFinding[] {
 
 interface ParsedFile {
     file: MigrationFile;
+    /** As findings name it: the file name, under `contract/` in the contract phase. */
+    name: string;
+    phase: MigrationPhase;
+    /** Not in the lock as it is (see lock.ts, isNewFile): checked. */
+    isNew: boolean;
     statements: SqlStatement[];
 }
 
-/** Every finding in the new files of `set` (as `locked` tells new from applied), in file and line order. */
+/**
+ * Every finding in the new files of `set` and of its contract phase (as the service's `locked` entry tells new from
+ * applied), in file and line order. Expand files come first: the contract phase runs after them, on what they made.
+ */
 export function migrationSafetyFindings(
     set: MigrationSet,
     locked: Record<string, number>,
@@ -279,26 +287,30 @@ export function migrationSafetyFindings(
 ): SafetyFinding[] {
     const findings: SafetyFinding[] = [];
     const parsed: ParsedFile[] = [];
-    for (const file of set.files) {
-        const unchecked = isNewFile(file, locked);
-        try {
-            parsed.push({ file, statements: unchecked ? parseStatements(file.content) : safeParse(file.content) });
-        } catch (error) {
-            if (!(error instanceof SqlSyntaxError)) throw error;
-            findings.push({
-                file: file.fileName,
-                line: error.line,
-                rule: "syntax",
-                message: `PostgreSQL's parser refuses it: ${error.message}`,
-            });
+    const phases: [MigrationPhase, readonly MigrationFile[]][] = [
+        ["expand", set.files],
+        ["contract", set.contract?.files ?? []],
+    ];
+    for (const [phase, files] of phases) {
+        const known = phaseLocked(locked, phase);
+        for (const file of files) {
+            const name = phase === "contract" ? `${CONTRACT_FOLDER}/${file.fileName}` : file.fileName;
+            const isNew = isNewFile(file, known);
+            try {
+                parsed.push({ file, name, phase, isNew, statements: isNew ? parseStatements(file.content) : safeParse(file.content) });
+            } catch (error) {
+                if (!(error instanceof SqlSyntaxError)) throw error;
+                const message = `PostgreSQL's parser refuses it: ${error.message}`;
+                findings.push({ file: name, line: error.line, rule: "syntax", message });
+            }
         }
     }
-    const fresh = parsed.filter((p) => isNewFile(p.file, locked));
+    const fresh = parsed.filter((p) => p.isNew);
     const squawked = squawkFindingsOf(fresh, pgMajor);
     const objects = new Objects();
-    for (const { file, statements } of parsed) {
-        if (isNewFile(file, locked)) findings.push(...squawkIgnores(file), ...fileFindings(file, statements, objects, squawked));
-        for (const { node } of statements) track(node, file.fileName, objects);
+    for (const parsedFile of parsed) {
+        if (parsedFile.isNew) findings.push(...squawkIgnores(parsedFile), ...fileFindings(parsedFile, objects, squawked));
+        for (const { node } of parsedFile.statements) track(node, parsedFile.name, objects);
     }
     return findings.sort((a, b) => (a.file === b.file ? a.line - b.line : 0));
 }
@@ -314,14 +326,14 @@ function safeParse(sql: string): SqlStatement[] {
 
 /** squawk's findings on each new file, by file: on the whole file, and on each statement alone (see above). */
 function squawkFindingsOf(files: readonly ParsedFile[], pgMajor: number): Map<string, SquawkFinding[]> {
-    const inputs = files.flatMap(({ file, statements }) => {
+    const inputs = files.flatMap(({ file, name, statements }) => {
         const inTransaction = !runsOutsideTransaction(statements);
         const sql = withoutPlaceholders(file.content);
         return [
-            { key: `${file.fileName}\0file`, sql, inTransaction },
+            { key: `${name}\0file`, sql, inTransaction },
             // Each statement at its own line, so squawk's lines are the file's.
             ...statements.map((s, i) => ({
-                key: `${file.fileName}\0${i}`,
+                key: `${name}\0${i}`,
                 sql: "\n".repeat(s.line - 1) + withoutPlaceholders(s.text) + ";\n",
                 inTransaction,
             })),
@@ -335,36 +347,53 @@ function squawkFindingsOf(files: readonly ParsedFile[], pgMajor: number): Map<st
     return byFile;
 }
 
+/**
+ * Whether a rule guards only the previous release (`breaks` is `release` alone): the contract phase runs once no replica
+ * of it is left, so what would break it is what that phase is for. What blocks live traffic is refused in both phases.
+ */
+function onlyGuardsPreviousRelease(rule: string): boolean {
+    const breaks = SAFETY_RULES[rule]?.breaks;
+    return breaks !== undefined && breaks.length === 1 && breaks[0] === "release";
+}
+
 /** The findings of one new file, given what earlier files created. */
-function fileFindings(
-    file: MigrationFile,
-    statements: readonly SqlStatement[],
-    earlier: Objects,
-    squawked: ReadonlyMap<string, SquawkFinding[]>,
-): SafetyFinding[] {
+function fileFindings(parsed: ParsedFile, earlier: Objects, squawked: ReadonlyMap<string, SquawkFinding[]>): SafetyFinding[] {
+    const { name, statements, phase } = parsed;
     const findings: SafetyFinding[] = [];
     const createdHere = new Objects();
-    const fromSquawk = squawked.get(file.fileName) ?? [];
+    const fromSquawk = squawked.get(name) ?? [];
     statements.forEach((statement, i) => {
         const end = statements[i + 1]?.line ?? Number.MAX_SAFE_INTEGER;
         const exempt = onlyOnNewObjects(statement.node, createdHere);
         const squawkHits = fromSquawk
             .filter((f) => f.line >= statement.line && f.line < end)
             .map((f): Hit => ({ rule: f.rule, what: f.message.replace(/\.$/, "") }));
-        const hits = exempt ? [] : dedupe([...squawkHits, ...libraryHits(statement.node)]);
+        const all = exempt ? [] : dedupe([...squawkHits, ...libraryHits(statement.node)]);
+        // In the contract phase, what only the previous release would mind is what the phase is for.
+        const accepted = phase === "contract" ? all.filter((h) => onlyGuardsPreviousRelease(h.rule)) : [];
+        const hits = all.filter((h) => !accepted.includes(h));
         const allowed = exceptionsOf(
             statement,
-            file.fileName,
+            name,
             findings,
-            hits.map((h) => h.rule),
+            all.map((h) => h.rule),
         );
         for (const hit of hits.filter((h) => !allowed.has(h.rule))) {
-            findings.push({ file: file.fileName, line: statement.line, rule: hit.rule, message: findingMessage(hit, statement, earlier) });
+            findings.push({ file: name, line: statement.line, rule: hit.rule, message: findingMessage(hit, statement, earlier, phase) });
         }
         for (const [rule, line] of allowed) {
-            if (!hits.some((h) => h.rule === rule)) {
+            if (accepted.some((h) => h.rule === rule)) {
                 findings.push({
-                    file: file.fileName,
+                    file: name,
+                    line,
+                    rule: "lint:allow",
+                    message:
+                        `allows ${rule}, which the contract phase accepts without an exception: it runs once every replica ` +
+                        `runs the new release. Remove the comment`,
+                });
+            } else if (!hits.some((h) => h.rule === rule)) {
+                findings.push({
+                    file: name,
                     line,
                     rule: "lint:allow",
                     message:
@@ -373,7 +402,7 @@ function fileFindings(
                 });
             }
         }
-        track(statement.node, file.fileName, createdHere);
+        track(statement.node, name, createdHere);
     });
     return findings;
 }
@@ -382,7 +411,7 @@ function dedupe(hits: Hit[]): Hit[] {
     return hits.filter((hit, i) => hits.findIndex((h) => h.rule === hit.rule) === i);
 }
 
-function findingMessage(hit: Hit, statement: SqlStatement, earlier: Objects): string {
+function findingMessage(hit: Hit, statement: SqlStatement, earlier: Objects, phase: MigrationPhase): string {
     const rule = SAFETY_RULES[hit.rule];
     const list = targetsOf(statement.node);
     const target = list === "creates" ? undefined : list[0];
@@ -391,7 +420,13 @@ function findingMessage(hit: Hit, statement: SqlStatement, earlier: Objects): st
         ? ` (${target.name}: ${origin ? `a ${target.kind} of ${origin}` : `a ${target.kind} these migrations did not create`})`
         : "";
     const how = rule ? `it ${rule.why}. Safe way: ${rule.safe}. See ${rule.docs}` : `see https://squawkhq.com/docs/${hit.rule}`;
-    return `${hit.what}${on}: ${how}. If it is safe here, say so above the statement: -- lint:allow ${hit.rule} <reason>`;
+    // What breaks only the previous release has a place: the contract phase, which runs after the rollout.
+    const later =
+        phase === "expand" && onlyGuardsPreviousRelease(hit.rule)
+            ? `. Once the new release no longer uses it, put this statement in the service's ${CONTRACT_FOLDER}/ folder ` +
+              `instead: that phase runs after every replica runs the new release, and accepts it`
+            : "";
+    return `${hit.what}${on}: ${how}${later}. If it is safe here, say so above the statement: -- lint:allow ${hit.rule} <reason>`;
 }
 
 /** The findings of one service as problems: `<service>: <file>:<line>: <rule>: <message>`. */

@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { flywayEnvironment, flywayFiles } from "../flyway/config";
-import type { MigrationSet } from "../flyway/migrationFiles";
+import type { MigrationPhase, MigrationSet } from "../flyway/migrationFiles";
 import { appEnvironment } from "./appEnvironment";
 import type { ServiceArguments, TargetKeys } from "./arguments";
 import { DatabaseNames, databaseNames } from "./names";
@@ -36,6 +36,11 @@ export interface ServicePlan<Keys extends TargetKeys = {}> {
     migrations: MigrationSet;
     /** The files of Flyway's SQL location: the migrations and the generated app-role callback. */
     flywayFiles: { name: string; content: string }[];
+    /**
+     * The contract phase's files (its migrations and the app-role callback), when the service has a contract phase: a
+     * second Flyway run, after every replica of the new release is serving (see flyway/migrationFiles.ts).
+     */
+    contractFiles?: { name: string; content: string }[];
     /** Upstream services (`after`) whose migrations did not apply; empty once all did. Never rejects. */
     upstreams: pulumi.Output<Upstream[]>;
     /**
@@ -43,7 +48,7 @@ export interface ServicePlan<Keys extends TargetKeys = {}> {
      * values themselves (Docker), or references to where they are kept (Kubernetes Secrets), as are `user` and
      * `jdbcUrl` when the database is given by a Secret.
      */
-    flywayEnvironment<Secret>(jdbcUrl: string, secrets: FlywaySecrets<Secret>): Record<string, string | Secret>;
+    flywayEnvironment<Secret>(jdbcUrl: string, secrets: FlywaySecrets<Secret>, phase?: MigrationPhase): Record<string, string | Secret>;
     /** The apps' environment (Flyway off, the app role's datasource, the port, the service's own env). */
     appEnvironment<Secret>(jdbcUrl: string, appPassword: Secret): Record<string, pulumi.Input<string> | Secret>;
 }
@@ -83,16 +88,21 @@ export function planService<Keys extends TargetKeys>(
         flywayImage: inputs.flywayImage,
         migrations,
         flywayFiles: flywayFiles(migrations),
+        contractFiles: migrations.contract ? flywayFiles(migrations.contract) : undefined,
         upstreams: pulumi.all(inputs.upstreams).apply(notApplied),
-        flywayEnvironment: (jdbcUrl, secrets) =>
-            flywayEnvironment({
-                jdbcUrl,
-                user: secrets.user ?? names.owner,
-                password: secrets.password,
-                appUser: names.appUser,
-                appPassword: secrets.appPassword,
-                lockTimeoutSeconds: parsed.migrationLockTimeoutSeconds,
-            }),
+        flywayEnvironment: (jdbcUrl, secrets, phase) =>
+            flywayEnvironment(
+                {
+                    jdbcUrl,
+                    user: secrets.user ?? names.owner,
+                    password: secrets.password,
+                    appUser: names.appUser,
+                    appPassword: secrets.appPassword,
+                    lockTimeoutSeconds: parsed.migrationLockTimeoutSeconds,
+                },
+                undefined,
+                phase,
+            ),
         appEnvironment: (jdbcUrl, password) =>
             appEnvironment({
                 jdbcUrl,

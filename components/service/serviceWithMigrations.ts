@@ -7,6 +7,7 @@ import { APP_ROLE_CALLBACK_FILE } from "../flyway/appRole";
 import { MigrationSet, readMigrationFolder } from "../flyway/migrationFiles";
 import { afterAppsGate } from "./afterAppsGate";
 import { ServiceArguments, ServiceArgumentsInput, serviceArgumentsSchema, serviceRuleProblems } from "./arguments";
+import { describeContract } from "./contractPhase";
 import { describeOutcome, MigrationOutcome } from "./outcome";
 import { planService } from "./plan";
 import { count, describeIssues, InvalidInputError } from "./problems";
@@ -87,6 +88,13 @@ export class ServiceWithMigrations<T extends ServiceTarget = ServiceTarget> exte
     public readonly apps: pulumi.CustomResource[];
     /** With pre-migration backups (Docker `backup`): the command that restores a dump. */
     public readonly restoreCommand?: pulumi.Output<string>;
+    /**
+     * What the contract phase did in this update (`applied 1 migration, now at version 2`, `up to date at version 2`, a
+     * failure, or `no contract migrations`). It runs after every replica runs the new release.
+     */
+    public readonly contractSummary: pulumi.Output<string>;
+    /** The contract phase's run (a Flyway container, a Job), when the service has contract migrations. */
+    public readonly contractRun?: pulumi.CustomResource;
 
     constructor(name: string, args: ServiceWithMigrationsArgs<T>, opts?: pulumi.ComponentResourceOptions) {
         // Checked before super(): a bad argument must not leave even the component registered.
@@ -143,12 +151,20 @@ export class ServiceWithMigrations<T extends ServiceTarget = ServiceTarget> exte
               ) as pulumi.Output<boolean>);
         this.appContainerNames = this.appNames;
         this.restoreCommand = deployed.restoreCommand && settled(deployed.restoreCommand);
+        this.contractRun = deployed.contract?.run;
+        // Settled after the contract run, whose failure is said as it ends (service/contractPhase.ts): the program must
+        // still be running then, which this output, registered below, keeps it.
+        const contractOutcome = deployed.contract?.outcome;
+        this.contractSummary = contractOutcome
+            ? afterAppsGate(contractOutcome, contractOutcome.apply(describeContract))
+            : pulumi.output(describeContract(undefined));
         this.registerOutputs({
             databaseAlias: this.databaseAlias,
             migrationSummary: this.migrationSummary,
             appNames: this.appNames,
             appsUpdated: this.appsUpdated,
             restoreCommand: this.restoreCommand,
+            contractSummary: this.contractSummary,
         });
     }
 }

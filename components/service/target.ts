@@ -24,9 +24,15 @@
  *    are left unread and reported with a stack (output.js, liftInnerOutput).
  * 6. Hand back the children (`resources`), so other programs can depend on a service's database, migration run and
  *    apps.
+ * 7. The contract phase (plan.migrations.contract), when the service has one: a second one-shot run of the contract
+ *    migrations with their own history (plan.flywayEnvironment(…, "contract")), started only once every replica of the
+ *    new release is serving, on the platform's own word that the rollout ended (Docker: the rolling chain's end;
+ *    Kubernetes: the Deployment's status), never on the apps having been registered. Its failure leaves the apps as
+ *    they are, is said once (service/contractPhase.ts) and is run again by the next update.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { MigrationSet } from "../flyway/migrationFiles";
+import type { ContractPhase } from "./contractPhase";
 import type { ServiceArguments, TargetKeys } from "./arguments";
 import type { MigrationOutcome } from "./outcome";
 import type { ServicePlan } from "./plan";
@@ -69,6 +75,8 @@ export interface ServiceDeployment {
     appNames: string[];
     /** The service's resources, for programs that depend on them. */
     resources: ServiceResources;
+    /** The contract phase, when the service has contract migrations (point 7 above). */
+    contract?: ContractPhase;
     /** With pre-migration backups: the command that restores one (a `<dump file>` to fill in). */
     restoreCommand?: pulumi.Output<string>;
     /**
@@ -84,6 +92,8 @@ export interface ServiceResources {
     database?: pulumi.CustomResource;
     /** The one-shot migration run (a Flyway container, a Job). */
     migration: pulumi.CustomResource;
+    /** The contract phase's run, when the service has one; registered once every replica runs the new release. */
+    contractMigration?: pulumi.CustomResource;
     /** What runs the apps (one container per replica, or a Deployment); registered only once the migration applied. */
     apps: pulumi.CustomResource[];
 }

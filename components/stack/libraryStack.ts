@@ -26,6 +26,8 @@ export interface ServiceOutputs {
     appContainers: pulumi.Output<string[]>;
     /** With pre-migration backups: how to restore one (docs/operations.md, "Restoring a backup"). */
     restoreBackup?: pulumi.Output<string>;
+    /** With contract migrations: what the contract phase did in this update (docs/migrations.md, "Contract migrations"). */
+    contract?: pulumi.Output<string>;
 }
 
 export interface LibraryStack {
@@ -63,6 +65,7 @@ export function deployLibraryStack(settings: StackSettings, stack: string): Libr
             appContainers: component.appNames,
             appsUpdated: component.appsUpdated,
             ...(component.restoreCommand ? { restoreBackup: component.restoreCommand } : {}),
+            ...(component.contractRun ? { contract: component.contractSummary } : {}),
         };
     }
     return { platform: platform.outputs, services, components };

@@ -1,21 +1,58 @@
 /**
- * Migrate-only runs: `pulumi up` with every app excluded, so a pipeline can migrate as its own step and roll out the
- * apps afterwards. Excluding (rather than not registering) matters: a program that left the apps out would make Pulumi
- * delete the running ones. Each target says what its apps are (TargetDefinition.appExcludeGlob).
+ * A deploy in phases, for pipelines that want a step between them: `pulumi up` with what belongs to the other phases
+ * excluded, or with only the contract phase targeted. Excluding (rather than not registering) matters: a program that
+ * left the apps out would make Pulumi delete the running ones. Each target says what its apps and its contract phase
+ * are (TargetDefinition.appExcludeGlob, contractGlobs).
+ *
+ * - `expand` (migrate-only): the databases, backups and the expand migrations; no app and no contract run changes.
+ * - `rollout`: everything but the contract phase: the expand migrations (when not run yet) and the apps' rollout.
+ * - `contract`: the contract phase alone, once the stack is otherwise as configured (see tools/migrate.ts).
  */
 import { DEFAULT_TARGET, TARGETS } from "../targets/registry";
 
-/** `--exclude` arguments that keep a migrate-only run from creating, changing or deleting any app. */
+export const PHASES = ["expand", "rollout", "contract"] as const;
+export type DeployPhase = (typeof PHASES)[number];
+
+/** The contract phases of every service, as globs over their URNs. */
+export function contractGlobs(project: string, stack: string, services: readonly string[], target = DEFAULT_TARGET): string[] {
+    return services.flatMap((service) => TARGETS[target].contractGlobs(project, stack, service));
+}
+
+/** `pulumi up` arguments that keep a run to `phase`. */
+export function phaseArgs(
+    phase: DeployPhase,
+    project: string,
+    stack: string,
+    services: readonly string[],
+    target = DEFAULT_TARGET,
+): string[] {
+    const contract = contractGlobs(project, stack, services, target);
+    switch (phase) {
+        case "expand":
+            return [
+                ...services.flatMap((service) => ["--exclude", TARGETS[target].appExcludeGlob(project, stack, service)]),
+                ...contract.flatMap((glob) => ["--exclude", glob]),
+            ];
+        case "rollout":
+            return contract.flatMap((glob) => ["--exclude", glob]);
+        case "contract":
+            return contract.flatMap((glob) => ["--target", glob]);
+    }
+}
+
+/** `--exclude` arguments that keep a migrate-only run from creating, changing or deleting any app or contract run. */
 export function migrateOnlyArgs(project: string, stack: string, services: readonly string[], target = DEFAULT_TARGET): string[] {
-    const definition = TARGETS[target];
-    return services.flatMap((service) => ["--exclude", definition.appExcludeGlob(project, stack, service)]);
+    return phaseArgs("expand", project, stack, services, target);
 }
 
 /**
- * The commands of a migrate-only run, each an argument list for the Pulumi CLI: select the stack, creating it on a
- * fresh backend (a non-interactive `up` would not), then `up` with every app container excluded.
+ * The commands of a run of `phase`, each an argument list for the Pulumi CLI: select the stack, creating it on a fresh
+ * backend (a non-interactive `up` would not); for the contract phase, a preview that must find nothing else to change
+ * (the contract phase may drop what the previous release used, so it runs only once the new release is everywhere);
+ * then `up`, kept to the phase.
  */
-export function migrateOnlyCommands(
+export function phaseCommands(
+    phase: DeployPhase,
     project: string,
     stack: string,
     services: readonly string[],
@@ -23,8 +60,21 @@ export function migrateOnlyCommands(
     target = DEFAULT_TARGET,
 ): string[][] {
     const stackName = stack.split("/").pop()!; // org/project/stack or plain stack
+    const rest = contractGlobs(project, stackName, services, target).flatMap((glob) => ["--exclude", glob]);
     return [
         ["stack", "select", "--create", stack],
-        ["up", "--stack", stack, ...upArgs, ...migrateOnlyArgs(project, stackName, services, target)],
+        ...(phase === "contract" ? [["preview", "--stack", stack, "--expect-no-changes", ...rest]] : []),
+        ["up", "--stack", stack, ...upArgs, ...phaseArgs(phase, project, stackName, services, target)],
     ];
+}
+
+/** The commands of a migrate-only run (the expand phase). */
+export function migrateOnlyCommands(
+    project: string,
+    stack: string,
+    services: readonly string[],
+    upArgs: readonly string[],
+    target = DEFAULT_TARGET,
+): string[][] {
+    return phaseCommands("expand", project, stack, services, upArgs, target);
 }

@@ -61,6 +61,8 @@ export interface TargetDefinition<StackKeys extends z.core.$ZodLooseShape = z.co
     platform(settings: Settings, stack: string): Platform;
     /** A glob over the Pulumi URNs of `service`'s apps, which migrate-only excludes (`pulumi up --exclude`). */
     appExcludeGlob(project: string, stack: string, service: string): string;
+    /** Globs over the Pulumi URNs of `service`'s contract phase (its run, and what the run alone needs). */
+    contractGlobs(project: string, stack: string, service: string): string[];
 }
 
 /** Declares a target's definition with its stack keys and settings types checked against each other. */

@@ -12,6 +12,8 @@ export interface Evaluation<T> extends RunResult {
     errors: Error[];
     /** What the program logged with pulumi.log.warn; the CLI prints these as warnings. */
     warnings: string[];
+    /** What the program logged with pulumi.log.info; the CLI prints these under Diagnostics. */
+    infos: string[];
     result: T;
 }
 
@@ -33,6 +35,7 @@ export async function evaluate<T>(
     const { result: run, finish } = await engine.install(NAMESPACE, options);
     const errors: Error[] = [];
     const warnings: string[] = [];
+    const infos: string[] = [];
     // Set once the program's outputs have settled: from then on the SDK takes the program as finished (see below).
     let outputsSettled = false;
     const late: Error[] = [];
@@ -50,6 +53,13 @@ export async function evaluate<T>(
     // Without an engine connection, pulumi.log.warn writes `warning: [runtime] <message>` to the console (log/index.js).
     const warn = jest.spyOn(console, "warn").mockImplementation((message: unknown) => {
         warnings.push(String(message).replace(/^warning: \[runtime\] /, ""));
+    });
+    // pulumi.log.info, likewise, writes `info: [runtime] <message>` with console.log; anything else logged passes on.
+    const log = console.log.bind(console);
+    const info = jest.spyOn(console, "log").mockImplementation((message: unknown, ...rest: unknown[]) => {
+        const text = String(message);
+        if (text.startsWith("info: [runtime] ")) infos.push(text.slice("info: [runtime] ".length));
+        else log(message, ...rest);
     });
     try {
         // As index.ts registers the stack (shortStackTraces.ts); program.test runs index.ts itself.
@@ -69,9 +79,10 @@ export async function evaluate<T>(
         if (unloggable.length > 0) throw new AgainstUnregisteredError(unloggable);
         const costly = errors.filter(renderedBeyondMessage);
         if (costly.length > 0) throw new CostlyErrorRenderingError(costly);
-        return { ...run, errors, warnings, result };
+        return { ...run, errors, warnings, infos, result };
     } finally {
         warn.mockRestore();
+        info.mockRestore();
         host.off("unhandledRejection", capture);
         jestListeners.forEach((listener) => host.on("unhandledRejection", listener));
     }

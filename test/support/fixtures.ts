@@ -9,13 +9,14 @@ const created: string[] = [];
 // Each test file that makes projects removes them when it is done.
 afterAll(() => created.splice(0).forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
-/** A throwaway project folder with `migrations/<service>/<file>` as given. */
+/** A throwaway project folder with `migrations/<service>/<file>` as given (`contract/<file>` in its contract phase). */
 export function projectWith(migrations: Record<string, Record<string, string>>): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "library-project-"));
     created.push(dir);
     for (const [service, files] of Object.entries(migrations)) {
         fs.mkdirSync(path.join(dir, "migrations", service), { recursive: true });
         for (const [name, content] of Object.entries(files)) {
+            fs.mkdirSync(path.dirname(path.join(dir, "migrations", service, name)), { recursive: true });
             fs.writeFileSync(path.join(dir, "migrations", service, name), content);
         }
     }

@@ -1,5 +1,6 @@
 /**
- * Migrate-only on Docker: what to exclude so that no app container is created, changed or removed.
+ * Migrate-only on Docker: what to exclude so that no app container is created, changed or removed; and what the
+ * contract phase is, which migrate-only leaves out and contract-only runs alone.
  */
 import { SERVICE_WITH_MIGRATIONS_TYPE } from "../../service/serviceWithMigrations";
 
@@ -13,4 +14,14 @@ const CONTAINER_TYPE = "docker:index/container:Container";
  */
 export function appContainersGlob(project: string, stack: string, service: string): string {
     return `urn:pulumi:${stack}::${project}::${SERVICE_WITH_MIGRATIONS_TYPE}$${CONTAINER_TYPE}::${service}-app-*`;
+}
+
+/**
+ * Globs over the URNs of `service`'s contract phase: its Flyway container and its backup (`<service>-flyway-contract`,
+ * `<service>-backup-contract`), written as globs for the same reason.
+ */
+export function contractGlobs(project: string, stack: string, service: string): string[] {
+    return ["flyway", "backup"].map(
+        (role) => `urn:pulumi:${stack}::${project}::${SERVICE_WITH_MIGRATIONS_TYPE}$${CONTAINER_TYPE}::${service}-${role}-contract*`,
+    );
 }

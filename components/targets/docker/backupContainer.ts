@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { reportedByEngine } from "../../service/reportedByEngine";
 import { afterInputs, ServiceFailure } from "../../service/inputsGate";
 import { madeOf } from "../../service/whenCreated";
+import type { MigrationPhase } from "../../flyway/migrationFiles";
 import { BACKUP_MOUNT, BACKUP_SCRIPT, BACKUP_SCRIPT_PATH } from "./backupScript";
 import { dockerEnvs, ONE_SHOT, oneShotOptions } from "./dockerSpelling";
 
@@ -29,6 +30,10 @@ export interface BackupContainerArgs {
     /** How long the dump may take (the create lasts until it exits). */
     timeoutSeconds: number;
     labels: docker.types.input.ContainerLabel[];
+    /** The service's backups volume (createBackupVolume), which every backup of the service writes to. */
+    volume: docker.Volume;
+    /** Which migration run the dumps precede: the expand phase's (the default) or the contract phase's. */
+    phase?: MigrationPhase;
     /** The database, once it is healthy and the service may migrate. */
     dependsOn: pulumi.Input<pulumi.Input<pulumi.Resource>[]>;
     /** What the container fails with when an input could not be created (inputsGate.ts). */
@@ -40,11 +45,15 @@ export function backupVolumeName(dockerName: string): string {
     return `${dockerName}-backups`;
 }
 
-export function createBackupContainer(args: BackupContainerArgs, parent: pulumi.Resource): docker.Container {
+/** The volume every backup of a service writes to. */
+export function createBackupVolume(name: string, dockerName: string, parent: pulumi.Resource): docker.Volume {
     // Kept on delete, like the data volume: dumps outlive the stack, the service and a `pulumi destroy`.
-    const volume = reportedByEngine(
-        new docker.Volume(`${args.name}-backups`, { name: backupVolumeName(args.dockerName) }, { parent, retainOnDelete: true }),
-    );
+    return reportedByEngine(new docker.Volume(`${name}-backups`, { name: backupVolumeName(dockerName) }, { parent, retainOnDelete: true }));
+}
+
+export function createBackupContainer(args: BackupContainerArgs, parent: pulumi.Resource): docker.Container {
+    const volume = args.volume;
+    const suffix = args.phase === "contract" ? "-backup-contract" : "-backup";
     const envs = dockerEnvs({
         PGHOST: args.host,
         PGDATABASE: args.database,
@@ -57,9 +66,9 @@ export function createBackupContainer(args: BackupContainerArgs, parent: pulumi.
     // Every Output among the arguments, as given to the container: see service/inputsGate.ts for why all of them.
     const inputs = [args.image, args.network, ...envs, volume.name];
     const container = new docker.Container(
-        `${args.name}-backup`,
+        `${args.name}${suffix}`,
         {
-            name: `${args.dockerName}-backup`,
+            name: `${args.dockerName}${suffix}`,
             image: args.image,
             entrypoints: [BACKUP_SCRIPT_PATH],
             uploads: [{ file: BACKUP_SCRIPT_PATH, content: BACKUP_SCRIPT, executable: true }],

@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { ServiceArguments } from "../../service/arguments";
 import { imageRepository } from "../../service/imageReference";
 import { defineTarget } from "../definition";
-import { appContainersGlob } from "./appExcludes";
+import { appContainersGlob, contractGlobs } from "./appExcludes";
 import { DockerServiceKeys, dockerServiceKeys } from "./dockerKeys";
 import { dockerNames } from "./dockerNames";
 import { dockerPlatform } from "./dockerPlatform";
@@ -59,4 +59,5 @@ export const dockerDefinition = defineTarget({
             : undefined,
     platform: (settings: DockerStackSettings, stack) => dockerPlatform({ stack, ...settings }),
     appExcludeGlob: appContainersGlob,
+    contractGlobs,
 });

@@ -14,7 +14,14 @@ export function dockerNames(service: string, args: ServiceArguments<DockerServic
     const containers: [string, string][] = [
         [`${service}-db`, "its database container"],
         [`${service}-flyway`, "its Flyway container"],
-        ...(args.backup ? [[`${service}-backup`, "its backup container"] as [string, string]] : []),
+        // Claimed whether or not the service has contract migrations yet: adding them must not collide later.
+        [`${service}-flyway-contract`, "its contract phase's Flyway container"],
+        ...(args.backup
+            ? [
+                  [`${service}-backup`, "its backup container"] as [string, string],
+                  [`${service}-backup-contract`, "its contract phase's backup container"] as [string, string],
+              ]
+            : []),
         ...Array.from({ length: args.replicas }, (_, i): [string, string] => [replicaName(service, i + 1), `its app container ${i + 1}`]),
     ];
     return [

@@ -12,7 +12,9 @@ import { migrationChain } from "../../service/migrationChain";
 import { replicaName } from "../../service/names";
 import type { ServicePlan } from "../../service/plan";
 import type { ArgumentProblem, ServiceDeployment, ServiceTarget } from "../../service/target";
-import { createAppContainers } from "./appContainers";
+import { contractNotRunError, previewSteps } from "../../service/contractPhase";
+import { AppContainers, createAppContainers } from "./appContainers";
+import { dockerContractPhase } from "./contractPhase";
 import { DockerServiceKeys, dockerServiceKeys } from "./dockerKeys";
 import { cpusProblem } from "./dockerSpelling";
 import { exitCodeOutcome, migrationFailedError, warnInPreview } from "./exitCodeGate";
@@ -51,6 +53,37 @@ export function dockerArgumentProblems(args: ServiceArguments<DockerServiceKeys>
               ]
             : [];
     return [...cpus, ...ports];
+}
+
+/**
+ * Resolves once every replica of the new release is serving (the rolling chain's end, or every replica created);
+ * rejects with the service's error when its migration did not apply (already said by the apps), or with one saying
+ * the contract phase waits when the rollout did not complete.
+ */
+function rolledOut(
+    service: string,
+    appsGate: pulumi.Output<pulumi.Resource[]>,
+    apps: AppContainers,
+    parent: pulumi.Resource,
+): pulumi.Output<pulumi.Resource[]> {
+    const complete = pulumi.recover(
+        apps.created.apply(() => true),
+        () => false,
+    );
+    let error: Error | undefined;
+    // Thrown inside the apply, never returned as a rejecting Output (service/target.ts, point 5).
+    return appsGate
+        .apply(() => complete)
+        .apply((ok): pulumi.Resource[] => {
+            if (!ok) {
+                throw (error ??= contractNotRunError(
+                    service,
+                    "the rollout did not complete (see the error above); they run on the `pulumi up` that completes it.",
+                    parent,
+                ));
+            }
+            return apps.replicas;
+        });
 }
 
 export class DockerTarget implements ServiceTarget<DockerServiceKeys> {
@@ -98,6 +131,8 @@ export class DockerTarget implements ServiceTarget<DockerServiceKeys> {
         );
         const backupSettings = args.backup;
         let restoreCommand: pulumi.Output<string> | undefined;
+        let backupVolume: docker.Volume | undefined;
+        let backupRun: docker.Container | undefined;
         const dependants = args.replicas === 1 ? "its app container was" : `its ${args.replicas} app containers were`;
         const chain = migrationChain<docker.Container>(plan, parent, {
             mustExist: [{ resource: database, reason: "its database container could not be created" }],
@@ -113,6 +148,8 @@ export class DockerTarget implements ServiceTarget<DockerServiceKeys> {
                           parent,
                       );
                       restoreCommand = backup.restoreCommand;
+                      backupVolume = backup.volume;
+                      backupRun = backup.flywayWaitsFor[0] as docker.Container;
                       return { notRun: backup.notRun, waitFor: backup.flywayWaitsFor };
                   }
                 : undefined,
@@ -156,12 +193,29 @@ export class DockerTarget implements ServiceTarget<DockerServiceKeys> {
             },
             parent,
         );
+        const contract = dockerContractPhase(
+            plan,
+            { dockerName, network, databaseHost, jdbcUrl: url, labels, backupVolume, failure },
+            rolledOut(name, chain.appsGate, apps, parent),
+            parent,
+        );
+        previewSteps(
+            name,
+            [
+                ...(backupRun ? [{ what: "a backup", resources: [backupRun] }] : []),
+                { what: "the migrations", resources: [chain.run] },
+                { what: `the rollout of ${args.replicas} replicas`, resources: apps.replicas },
+                ...(contract ? [{ what: `the contract migrations (${contract.files.join(", ")})`, resources: contract.resources }] : []),
+            ],
+            parent,
+        );
         return {
             migration: chain.migration,
             appsGate: chain.appsGate,
+            contract,
             databaseHost,
             appNames: Array.from({ length: args.replicas }, (_, i) => replicaName(dockerName, i + 1)),
-            resources: { database, migration: chain.run, apps: apps.replicas },
+            resources: { database, migration: chain.run, apps: apps.replicas, contractMigration: contract?.run },
             appsCreated: apps.created,
             restoreCommand,
         };

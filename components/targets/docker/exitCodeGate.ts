@@ -20,11 +20,18 @@ import { MigrationOutcome, notRunMessage } from "../../service/outcome";
 import { resourceError } from "../../service/resourceError";
 import { whenCreated } from "../../service/whenCreated";
 
-/** What the Flyway container's exit code and log say; a Flyway container that could not be created is a value too. */
-export function exitCodeOutcome(service: string, flyway: docker.Container): pulumi.Output<MigrationOutcome> {
+/**
+ * What the Flyway container's exit code and log say; a Flyway container that could not be created is a value too.
+ * `flywayLog` takes Flyway's own output out of the container's log (the contract run adds a line of its own).
+ */
+export function exitCodeOutcome(
+    service: string,
+    flyway: docker.Container,
+    flywayLog: (log: string) => string = (log) => log,
+): pulumi.Output<MigrationOutcome> {
     const exit = whenCreated(flyway).apply(() => pulumi.all([flyway.exitCode, flyway.containerLogs]));
     const ran = exit.apply(([code, text]): MigrationOutcome => {
-        const output = text ?? "";
+        const output = flywayLog(text ?? "");
         return code === 0
             ? { service, status: "applied", summary: summarizeFlywayLog(output) }
             : { service, status: "failed", exitCode: code ?? -1, log: output };

@@ -8,7 +8,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { NotRun, whenMayMigrate } from "../../service/outcome";
 import type { ServicePlan } from "../../service/plan";
-import { backupVolumeName, createBackupContainer } from "./backupContainer";
+import { backupVolumeName, createBackupContainer, createBackupVolume } from "./backupContainer";
 import { notRunAfterBackup } from "./backupGate";
 import { migrationSetTag, restoreCommand } from "./backupScript";
 
@@ -30,6 +30,8 @@ export interface PreMigrationBackup {
     /** Why the service must not migrate, now counting a failed backup; never rejects. */
     notRun: pulumi.Output<NotRun | undefined>;
     restoreCommand: pulumi.Output<string>;
+    /** The service's backups volume, for the contract phase's backup. */
+    volume: docker.Volume;
 }
 
 export function preMigrationBackup(
@@ -41,6 +43,7 @@ export function preMigrationBackup(
     parent: pulumi.Resource,
 ): PreMigrationBackup {
     const volume = backupVolumeName(site.dockerName);
+    const volumeResource = createBackupVolume(plan.name, site.dockerName, parent);
     const backup = createBackupContainer(
         {
             name: plan.name,
@@ -63,6 +66,7 @@ export function preMigrationBackup(
             keep: settings.keep,
             timeoutSeconds: settings.timeoutSeconds,
             labels: site.labels,
+            volume: volumeResource,
             dependsOn: whenMayMigrate(notRun, [site.database], notRunError),
             failure: site.failure,
         },
@@ -70,6 +74,7 @@ export function preMigrationBackup(
     );
     return {
         flywayWaitsFor: [backup],
+        volume: volumeResource,
         notRun: notRunAfterBackup(plan.name, notRun, backup, volume),
         // A stack output: it must settle even when the image could not be pulled (the failure is said elsewhere).
         restoreCommand: pulumi

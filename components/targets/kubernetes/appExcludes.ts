@@ -1,5 +1,6 @@
 /**
- * Migrate-only on Kubernetes: what to exclude so that no app pod is created, changed or removed.
+ * Migrate-only on Kubernetes: what to exclude so that no app pod is created, changed or removed; and what the contract
+ * phase is, which migrate-only leaves out and contract-only runs alone.
  */
 
 /**
@@ -10,4 +11,12 @@
  */
 export function appDeploymentGlob(project: string, stack: string, service: string): string {
     return `urn:pulumi:${stack}::${project}::**::${service}-app`;
+}
+
+/** Globs over the URNs of `service`'s contract phase: its Job and the ConfigMap of its migrations. */
+export function contractGlobs(project: string, stack: string, service: string): string[] {
+    return [
+        `urn:pulumi:${stack}::${project}::**::${service}-migrate-contract`,
+        `urn:pulumi:${stack}::${project}::**::${service}-contract-migrations-*`,
+    ];
 }

@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { ServiceArguments } from "../../service/arguments";
 import { imageRepository } from "../../service/imageReference";
 import { defineTarget } from "../definition";
-import { appDeploymentGlob } from "./appExcludes";
+import { appDeploymentGlob, contractGlobs } from "./appExcludes";
 import { KubernetesServiceKeys, kubernetesServiceKeys } from "./kubernetesKeys";
 import { kubernetesNames } from "./kubernetesNames";
 import { KubernetesPlatformArgs, kubernetesPlatform } from "./kubernetesPlatform";
@@ -77,4 +77,5 @@ export const kubernetesDefinition = defineTarget({
             : undefined,
     platform: (settings: KubernetesPlatformArgs) => kubernetesPlatform(settings),
     appExcludeGlob: appDeploymentGlob,
+    contractGlobs,
 });

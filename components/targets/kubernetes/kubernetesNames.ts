@@ -8,6 +8,7 @@ import type { NameClaim } from "../definition";
 import { DEFAULT_DATABASE } from "./database";
 import type { KubernetesServiceKeys } from "./kubernetesKeys";
 import { objectNames } from "./objects";
+import { jobName } from "./migrationJob";
 
 export function kubernetesNames(service: string, args: ServiceArguments<KubernetesServiceKeys>): NameClaim[] {
     const names = objectNames(service);
@@ -17,6 +18,8 @@ export function kubernetesNames(service: string, args: ServiceArguments<Kubernet
         { kind: "Secret", name: names.ownerSecret, what: "its database owner's Secret" },
         { kind: "Secret", name: names.appSecret, what: "its app role's Secret" },
         { kind: "Job", name: names.job, what: "its migration Job" },
+        // Claimed whether or not the service has contract migrations yet: adding them must not collide later.
+        { kind: "Job", name: jobName(service, "contract"), what: "its contract phase's Job" },
         { kind: "NetworkPolicy", name: names.databasePolicy, what: "its database's NetworkPolicy" },
     ];
     if (args.replicas > 0) {

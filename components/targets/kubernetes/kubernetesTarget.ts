@@ -24,7 +24,11 @@ import { createApps } from "./apps";
 import { createDatabase, DEFAULT_DATABASE } from "./database";
 import { databaseProblems } from "./databaseChecks";
 import { KubernetesServiceKeys, kubernetesServiceKeys } from "./kubernetesKeys";
-import { CONFIG_MAP_LIMIT_BYTES, configMapBytes, createMigrationJob, createMigrationsConfigMap } from "./migrationJob";
+import { CONFIG_MAP_LIMIT_BYTES, configMapBytes, createMigrationJob, createMigrationsConfigMap, jobName } from "./migrationJob";
+import { CONTRACT_FOLDER } from "../../flyway/migrationFiles";
+import { ContractPhase, contractNotRunError, previewSteps } from "../../service/contractPhase";
+import type { ServiceFailure } from "../../service/inputsGate";
+import type { KubernetesDatabase } from "./database";
 import { labels, objectNames } from "./objects";
 
 export interface KubernetesTargetArgs {
@@ -54,14 +58,16 @@ export function kubernetesArgumentProblems(args: ServiceArguments<KubernetesServ
             message: "is read with mode external only; CloudNativePG's owner Secret is the stack's own. Remove it",
         });
     }
-    const bytes = configMapBytes(flywayFiles(migrations));
-    if (bytes > CONFIG_MAP_LIMIT_BYTES) {
-        problems.push({
-            key: "migrations",
-            message:
-                `${migrations.folder}: ${(bytes / 1024).toFixed(0)} KiB of migrations do not fit the 1 MiB of a ConfigMap; ` +
-                `squash the oldest ones into a baseline (Flyway's baselineVersion) or split large data migrations`,
-        });
+    for (const set of [migrations, ...(migrations.contract ? [migrations.contract] : [])]) {
+        const bytes = configMapBytes(flywayFiles(set));
+        if (bytes > CONFIG_MAP_LIMIT_BYTES) {
+            problems.push({
+                key: "migrations",
+                message:
+                    `${set.folder}: ${(bytes / 1024).toFixed(0)} KiB of migrations do not fit the 1 MiB of a ConfigMap; ` +
+                    `squash the oldest ones into a baseline (Flyway's baselineVersion) or split large data migrations`,
+            });
+        }
     }
     return problems;
 }
@@ -112,14 +118,106 @@ export class KubernetesTarget implements ServiceTarget<KubernetesServiceKeys> {
             failedError: (outcome) => jobFailedError(outcome, parent),
         });
         const apps = plan.args.replicas > 0 ? [createApps(plan, { namespace, database, dependsOn: chain.appsGate, failure }, parent)] : [];
+        const contract = kubernetesContractPhase(
+            plan,
+            { namespace, database, failure },
+            rolledOut(plan.name, chain.appsGate, apps, parent),
+            parent,
+        );
+        previewSteps(
+            plan.name,
+            [
+                { what: "the migrations", resources: [chain.run] },
+                ...(apps.length > 0 ? [{ what: `the rollout of ${plan.args.replicas} replicas`, resources: apps }] : []),
+                ...(contract ? [{ what: `the contract migrations (${contract.files.join(", ")})`, resources: contract.resources }] : []),
+            ],
+            parent,
+        );
         return {
             migration: chain.migration,
             appsGate: chain.appsGate,
+            contract,
             databaseHost: `${names.cluster}-rw`,
             appNames: plan.args.replicas > 0 ? [names.app] : [],
-            resources: { database: database.cluster, migration: chain.run, apps },
+            resources: { database: database.cluster, migration: chain.run, apps, contractMigration: contract?.run },
         };
     }
+}
+
+/**
+ * Resolves once the Deployment's rollout completed: its create or update returns only when every replica runs the new
+ * pod template and no old pod is left (apps.ts, `pulumi.com/waitFor`). Rejects with the service's error when its
+ * migration did not apply (already said), or with one saying the contract phase waits when the rollout failed.
+ */
+function rolledOut(
+    service: string,
+    appsGate: pulumi.Output<pulumi.Resource[]>,
+    apps: k8s.apps.v1.Deployment[],
+    parent: pulumi.Resource,
+): pulumi.Output<pulumi.Resource[]> {
+    const complete = pulumi.recover(
+        pulumi.all(apps.map((app) => whenCreated(app))).apply(() => true),
+        () => false,
+    );
+    let error: Error | undefined;
+    // Thrown inside the apply, never returned as a rejecting Output (service/target.ts, point 5).
+    return appsGate
+        .apply(() => complete)
+        .apply((ok): pulumi.Resource[] => {
+            if (!ok) {
+                throw (error ??= contractNotRunError(
+                    service,
+                    "the Deployment's rollout did not complete (see its error above); they run on the `pulumi up` that completes it.",
+                    parent,
+                ));
+            }
+            return apps;
+        });
+}
+
+/**
+ * The contract phase: a second ConfigMap and Job, `<service>-migrate-contract`, of the contract migrations with their
+ * own history table, started once the rollout completed. Like the first Job it is replaced when its migrations change,
+ * and, not ready after a failure, replaced by the next update (`pulumi.com/replaceUnready`): run again.
+ */
+function kubernetesContractPhase(
+    plan: ServicePlan<KubernetesServiceKeys>,
+    site: { namespace: pulumi.Input<string>; database: KubernetesDatabase; failure: ServiceFailure },
+    rolledOutGate: pulumi.Output<pulumi.Resource[]>,
+    parent: pulumi.Resource,
+): ContractPhase | undefined {
+    const contract = plan.migrations.contract;
+    if (!contract || !plan.contractFiles) return undefined;
+    const migrations = createMigrationsConfigMap(plan, site.namespace, site.failure, parent, "contract");
+    const run = createMigrationJob(
+        plan,
+        {
+            namespace: site.namespace,
+            database: site.database,
+            migrations,
+            dependsOn: rolledOutGate,
+            failure: site.failure,
+            phase: "contract",
+        },
+        parent,
+    );
+    // The Job's own failure (its error carries Flyway's log) is the engine's to report, once; the outcome only reads it.
+    const outcome = pulumi
+        .recover(
+            rolledOutGate.apply(() => true),
+            () => false,
+        )
+        .apply((may) =>
+            may
+                ? jobOutcome(plan.name, run, jobName(plan.name, "contract"))
+                : pulumi.output<MigrationOutcome>({ service: plan.name, status: "not-run", reason: "the rollout did not complete" }),
+        );
+    return {
+        run,
+        outcome,
+        files: contract.files.map((f) => `${CONTRACT_FOLDER}/${f.fileName}`),
+        resources: [migrations, run],
+    };
 }
 
 /**
@@ -127,11 +225,11 @@ export class KubernetesTarget implements ServiceTarget<KubernetesServiceKeys> {
  * The summary names the Job as the program does: in a preview of a replacement the provider's own output is a
  * temporary name (`catalog-migrate8fg7l`), and a summary must not change with it.
  */
-function jobOutcome(service: string, job: k8s.batch.v1.Job): pulumi.Output<MigrationOutcome> {
+function jobOutcome(service: string, job: k8s.batch.v1.Job, name = objectNames(service).job): pulumi.Output<MigrationOutcome> {
     // Through the Job's URN, which carries the Job: services that wait for this one (after) depend on it.
     const completed = whenCreated(job)
         .apply(() => job.urn)
-        .apply((): MigrationOutcome => ({ service, status: "applied", summary: `applied by Job ${objectNames(service).job}` }));
+        .apply((): MigrationOutcome => ({ service, status: "applied", summary: `applied by Job ${name}` }));
     return pulumi.recover(completed, (error: unknown): MigrationOutcome => ({
         service,
         status: "failed",

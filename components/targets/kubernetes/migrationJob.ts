@@ -16,6 +16,7 @@ import { FLYWAY_SQL_DIR } from "../../flyway/config";
 import { afterInputs, ServiceFailure } from "../../service/inputsGate";
 import type { ServicePlan } from "../../service/plan";
 import { madeOf } from "../../service/whenCreated";
+import type { MigrationPhase } from "../../flyway/migrationFiles";
 import type { KubernetesDatabase } from "./database";
 import { envVars, givenValues, labels, MIGRATION_USER, objectNames, RESTRICTED_CONTAINER, restrictedPod, SecretKey } from "./objects";
 
@@ -33,11 +34,23 @@ export function configMapBytes(files: readonly { name: string; content: string }
     return files.reduce((sum, f) => sum + Buffer.byteLength(f.name) + Buffer.byteLength(f.content), 0);
 }
 
-/** `<service>-migrations-<hash>`: a new set of migrations is a new ConfigMap, and so a new Job. */
-export function configMapName(service: string, files: readonly { name: string; content: string }[]): string {
+/**
+ * `<service>-migrations-<hash>` (`<service>-contract-migrations-<hash>` for the contract phase): a new set of
+ * migrations is a new ConfigMap, and so a new Job.
+ */
+export function configMapName(
+    service: string,
+    files: readonly { name: string; content: string }[],
+    phase: MigrationPhase = "expand",
+): string {
     const hash = createHash("sha256");
     for (const file of [...files].sort((a, b) => (a.name < b.name ? -1 : 1))) hash.update(`${file.name}\0${file.content}\0`);
-    return `${service}-migrations-${hash.digest("hex").slice(0, 10)}`;
+    return `${service}-${phase === "contract" ? "contract-" : ""}migrations-${hash.digest("hex").slice(0, 10)}`;
+}
+
+/** The Job of a phase: `<service>-migrate`, and `<service>-migrate-contract` for the contract phase. */
+export function jobName(service: string, phase: MigrationPhase = "expand"): string {
+    return `${objectNames(service).job}${phase === "contract" ? "-contract" : ""}`;
 }
 
 export interface MigrationJobArgs {
@@ -49,22 +62,31 @@ export interface MigrationJobArgs {
     dependsOn: pulumi.Input<pulumi.Input<pulumi.Resource>[]>;
     /** What the service's objects fail with when an input could not be created (service/inputsGate.ts). */
     failure: ServiceFailure;
+    /** Which phase's migrations the Job runs (the expand phase's by default). */
+    phase?: MigrationPhase;
 }
 
-/** The service's migrations, immutable, under a name that changes with their content. */
+/** The files of a phase's Flyway location: the migrations and the app-role callback. */
+function phaseFiles(plan: ServicePlan, phase: MigrationPhase): { name: string; content: string }[] {
+    return phase === "contract" ? (plan.contractFiles ?? []) : plan.flywayFiles;
+}
+
+/** A phase's migrations, immutable, under a name that changes with their content. */
 export function createMigrationsConfigMap(
     plan: ServicePlan,
     namespace: pulumi.Input<string>,
     failure: ServiceFailure,
     parent: pulumi.Resource,
+    phase: MigrationPhase = "expand",
 ): k8s.core.v1.ConfigMap {
-    const name = configMapName(plan.name, plan.flywayFiles);
+    const files = phaseFiles(plan, phase);
+    const name = configMapName(plan.name, files, phase);
     const configMap = new k8s.core.v1.ConfigMap(
         name,
         {
             metadata: { name, namespace, labels: labels(plan.name, "migration") },
             immutable: true,
-            data: Object.fromEntries(plan.flywayFiles.map((f) => [f.name, f.content])),
+            data: Object.fromEntries(files.map((f) => [f.name, f.content])),
         },
         { parent, dependsOn: afterInputs([namespace], failure) },
     );
@@ -73,21 +95,26 @@ export function createMigrationsConfigMap(
 
 export function createMigrationJob(plan: ServicePlan, args: MigrationJobArgs, parent: pulumi.Resource): k8s.batch.v1.Job {
     const names = objectNames(plan.name);
+    const name = jobName(plan.name, args.phase);
     const timeout = plan.args.migrationTimeoutSeconds;
-    const environment = plan.flywayEnvironment(args.database.jdbcUrl, {
-        user: args.database.owner,
-        password: args.database.ownerPassword,
-        appPassword: new SecretKey(names.appSecret, "password"),
-    });
+    const environment = plan.flywayEnvironment(
+        args.database.jdbcUrl,
+        {
+            user: args.database.owner,
+            password: args.database.ownerPassword,
+            appPassword: new SecretKey(names.appSecret, "password"),
+        },
+        args.phase,
+    );
     // Read once: each read of a lifted property is a new Output, and one the Job never serialises (its gate rejected)
     // would reject unread (service/inputsGate.ts).
     const configMapName = args.migrations.metadata.name;
     const inputs = [args.namespace, plan.flywayImage, args.migrations.urn, configMapName, ...givenValues(environment)];
     const job = new k8s.batch.v1.Job(
-        names.job,
+        name,
         {
             metadata: {
-                name: names.job,
+                name,
                 namespace: args.namespace,
                 labels: labels(plan.name, "migration"),
                 // A Job that did not complete is replaced on the next update, so that it runs again.

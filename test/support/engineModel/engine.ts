@@ -18,7 +18,7 @@
  * The providers' read-back and diff rules are in providers.ts.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { CONTAINER, digestOf, providers, RANDOM_PASSWORD, REGISTRY_IMAGE_INVOKE, REMOTE_IMAGE } from "./providers";
+import { CONTAINER, digestOf, providers, RANDOM_PASSWORD, LOGS_INVOKE, REGISTRY_IMAGE_INVOKE, REMOTE_IMAGE } from "./providers";
 
 // Internal to the SDK (no public types), hence require: waitForRPCs is how the real language host knows a program has
 // finished (every registration, including the ones waiting on a migration gate, has reached the engine or failed);
@@ -62,6 +62,7 @@ export interface FlywayResult {
 }
 
 export const SUCCESS_LOG = 'Successfully applied 3 migrations to schema "public", now at version v3 (execution time 00:00.041s)';
+export const CONTRACT_SUCCESS_LOG = 'Successfully applied 1 migration to schema "public", now at version v1 (execution time 00:00.012s)';
 
 export interface RunOptions {
     preview?: boolean;
@@ -144,6 +145,8 @@ export class FakeEngine {
     readonly registryLookups: string[] = [];
     /** Images present on the Docker host, by reference: RemoteImage pulls only what is missing. */
     private readonly hostImages = new Map<string, string>();
+    /** By container name: the log of each one-shot container the host has (Docker keeps an exited container's log). */
+    private readonly containerLogs = new Map<string, { log: string; at: number }>();
     /** Resources deleted early by a delete-before-replace of something they are made from, to be created again. */
     private readonly recreating = new Set<string>();
 
@@ -394,10 +397,19 @@ export class FakeEngine {
             // (resource_docker_container_funcs.go), and only then.
             const flyway = name.endsWith("-flyway");
             if (flyway) await options.flywayFinishes;
+            const contract = name.endsWith("-flyway-contract");
             const result =
                 (flyway ? options.flywayResults?.[name.replace(/-flyway$/, "")] : options.exitResults?.[name]) ??
-                ({ exitCode: 0, log: flyway ? SUCCESS_LOG : "" } satisfies FlywayResult);
-            return { exitCode: result.exitCode, containerLogs: result.log, mustRun: inputs.mustRun };
+                ({ exitCode: 0, log: flyway ? SUCCESS_LOG : contract ? CONTRACT_SUCCESS_LOG : "" } satisfies FlywayResult);
+            // A container run through a shell script that logs its exit last (the contract run: contractRun.ts).
+            const script = (inputs.entrypoints ?? []).join(" ");
+            const attempt = /echo "(library-contract-exit)=\$code attempt=\$(\w+)"/.exec(script);
+            const variable = attempt && (inputs.envs as string[] | undefined)?.find((e) => e.startsWith(`${attempt[2]}=`));
+            const log = attempt
+                ? `${result.log}\nlibrary-contract-exit=${result.exitCode} attempt=${variable?.split("=")[1] ?? ""}`
+                : result.log;
+            this.containerLogs.set(inputs.name, { log, at: ++this.generation });
+            return { exitCode: result.exitCode, containerLogs: log, mustRun: inputs.mustRun };
         }
         return {};
     }
@@ -415,6 +427,17 @@ export class FakeEngine {
             // data_source_docker_registry_image.go: a HEAD on the manifest; the digest from Docker-Content-Digest.
             this.registryLookups.push(args.inputs.name);
             return { id: args.inputs.name, name: args.inputs.name, sha256Digest: this.servedDigest(args.inputs.name) };
+        }
+        if (args.token === LOGS_INVOKE && args.inputs.timestamps) {
+            // data_source_docker_logs.go: the daemon's log of a container by name, or an error when there is none.
+            const stored = [...this.state.values()].find((r) => r.type === CONTAINER && r.state.name === args.inputs.name);
+            const written = stored && this.containerLogs.get(args.inputs.name);
+            if (written === undefined) throw new Error(`Error response from daemon: No such container: ${args.inputs.name}`);
+            const lines = written.log.split("\n");
+            const shown = args.inputs.tail === undefined ? lines : lines.slice(-Number(args.inputs.tail));
+            // Docker's RFC 3339 timestamps, written with each line (the model's generation at the run stands for time).
+            const at = (i: number) => `2026-01-01T00:00:00.${String(written.at).padStart(6, "0")}${i}Z`;
+            return { ...args.inputs, logsListStrings: shown.map((line, i) => `${at(i)} ${line}`) };
         }
         throw new Error(`the engine model has no invoke ${args.token}`);
     }

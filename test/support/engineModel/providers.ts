@@ -13,6 +13,7 @@ export const CONTAINER = "docker:index/container:Container";
 export const REMOTE_IMAGE = "docker:index/remoteImage:RemoteImage";
 export const RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
 export const REGISTRY_IMAGE_INVOKE = "docker:index/getRegistryImage:getRegistryImage";
+export const LOGS_INVOKE = "docker:index/getLogs:getLogs";
 
 type Props = Record<string, any>;
 
