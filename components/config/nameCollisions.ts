@@ -34,19 +34,31 @@ export function platformNameCollisions(
     });
 }
 
+/** The prefixes, after a service's name, of the globs the phased commands use (stack/migrateOnly.ts). */
+const CONTRACT_PREFIXES = ["-flyway-contract", "-backup-contract", "-contract-migrations-", "-migrate-contract"];
+
 /**
- * Names another service's app glob would catch (`catalog` catches `catalog-app` and `catalog-app-*`), with why:
- * migrate-only excludes `<service>-app-*` (stack/migrateOnly.ts), which would then skip the other's database and run.
+ * Names another service's globs would catch, with why: migrate-only excludes `<service>-app-*` (so `catalog` catches
+ * `catalog-app` and `catalog-app-*`, whose database and run it would then skip), and the phased commands exclude or
+ * target `<service>-flyway-contract*` and its siblings (stack/migrateOnly.ts).
  */
 export function appGlobCollisions(namespace: string, services: readonly string[]): string[] {
     const app = REPLICA_INFIX.slice(0, -1); // "-app"
     return services.flatMap((owner) =>
-        services
-            .filter((other) => other === `${owner}${app}` || other.startsWith(`${owner}${REPLICA_INFIX}`))
-            .map(
-                (other) =>
+        services.flatMap((other) => {
+            if (other === `${owner}${app}` || other.startsWith(`${owner}${REPLICA_INFIX}`)) {
+                return [
                     `${namespace}:services.${other}: starts with '${owner}${app}', so migrate-only would take its database and Flyway ` +
-                    `containers for app containers of '${owner}' (${owner}${REPLICA_INFIX}*) and skip them; choose a name that does not`,
-            ),
+                        `containers for app containers of '${owner}' (${owner}${REPLICA_INFIX}*) and skip them; choose a name that does not`,
+                ];
+            }
+            const prefix = CONTRACT_PREFIXES.find((p) => other.startsWith(`${owner}${p}`));
+            return prefix
+                ? [
+                      `${namespace}:services.${other}: starts with '${owner}${prefix}', so the phased commands (npm run migrate) would ` +
+                          `take its resources for the contract phase of '${owner}'; choose a name that does not`,
+                  ]
+                : [];
+        }),
     );
 }

@@ -422,7 +422,7 @@ function findingMessage(hit: Hit, statement: SqlStatement, earlier: Objects, pha
     const how = rule ? `it ${rule.why}. Safe way: ${rule.safe}. See ${rule.docs}` : `see https://squawkhq.com/docs/${hit.rule}`;
     // What breaks only the previous release has a place: the contract phase, which runs after the rollout.
     const later =
-        phase === "expand" && onlyGuardsPreviousRelease(hit.rule)
+        phase === "expand" && onlyGuardsPreviousRelease(hit.rule) && !rule?.safe.includes(`${CONTRACT_FOLDER}/`)
             ? `. Once the new release no longer uses it, put this statement in the service's ${CONTRACT_FOLDER}/ folder ` +
               `instead: that phase runs after every replica runs the new release, and accepts it`
             : "";

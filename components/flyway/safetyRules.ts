@@ -34,7 +34,9 @@ const library = (breaks: Protects[], why: string, safe: string, name: string, pa
     name,
     { source: "library", breaks, why, safe, docs: `https://www.postgresql.org/docs/17/${page}` },
 ];
-const LATER = "stop using it in the app and deploy that release; drop it in a later one (expand, then contract)";
+const LATER =
+    "stop using it in the app first; then drop it in the service's contract/ folder, whose migrations run once every replica " +
+    "runs the release that no longer uses it";
 
 export const SAFETY_RULES: Readonly<Record<string, SafetyRule>> = Object.fromEntries([
     squawk(["release"], "drops a column the running release may still read or write", LATER, "ban-drop-column"),

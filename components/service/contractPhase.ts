@@ -29,6 +29,15 @@ export function contractNotRunError(service: string, why: string, parent: pulumi
     return resourceError(`${service}: the contract migrations did not run, because ${why}`, parent);
 }
 
+/**
+ * Whether `reason` is one of the service's own errors (a ResourceError shown without a stack), which a dependant of
+ * the apps has reported or will report: thrown again, it is said once all the same (the SDK's handler dedupes by
+ * identity), and anything else (the SDK's own errors) would be shown with a stack.
+ */
+export function saidAlready(reason: unknown): boolean {
+    return pulumi.ResourceError.isInstance(reason) && (reason as pulumi.ResourceError).hideStack === true;
+}
+
 /** Says a failed contract run once, in an update, against the run (see above). */
 export function reportContractFailure(
     outcome: pulumi.Output<MigrationOutcome>,

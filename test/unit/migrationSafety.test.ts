@@ -213,7 +213,8 @@ describe("migration safety rules", () => {
         expect(migrationSafetyProblems("catalog", set, { "V1__books.sql": 0 })).toEqual([
             "catalog: migrations/catalog/V2__drop.sql:2: ban-drop-column: Dropping a column may break existing clients (books: a table " +
                 "of V1__books.sql): it drops a column the running release may still read or write. Safe way: stop using it in the app " +
-                "and deploy that release; drop it in a later one (expand, then contract). See https://squawkhq.com/docs/ban-drop-column. " +
+                "first; then drop it in the service's contract/ folder, whose migrations run once every replica runs the release that no " +
+                "longer uses it. See https://squawkhq.com/docs/ban-drop-column. " +
                 "If it is safe here, say so above the statement: -- lint:allow ban-drop-column <reason>",
         ]);
     });

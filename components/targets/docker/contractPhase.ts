@@ -29,18 +29,20 @@ export interface ContractSite {
 }
 
 /**
- * The contract phase, when the service has one. `rolledOut` resolves once every replica of the new release is
+ * The contract phase, when the service has one. `whenRolledOut()` resolves once every replica of the new release is
  * serving, and rejects (with an error already said) when the migration or the rollout did not get there.
  */
 export function dockerContractPhase(
     plan: ServicePlan<DockerServiceKeys>,
     site: ContractSite,
-    rolledOut: pulumi.Output<pulumi.Resource[]>,
+    whenRolledOut: () => pulumi.Output<pulumi.Resource[]>,
     parent: pulumi.Resource,
 ): ContractPhase | undefined {
     const contract = plan.migrations.contract;
     const files = plan.contractFiles;
     if (!contract || !files) return undefined;
+    // Made only here: an Output that rejects, made and never read, would be reported with a stack.
+    const rolledOut = whenRolledOut();
     const environment = plan.flywayEnvironment(site.jdbcUrl, { password: plan.ownerPassword, appPassword: plan.appPassword }, "contract");
     let dependsOn: pulumi.Output<pulumi.Resource[]> = rolledOut;
     const backupSettings = plan.args.backup;

@@ -12,7 +12,7 @@ import { migrationChain } from "../../service/migrationChain";
 import { replicaName } from "../../service/names";
 import type { ServicePlan } from "../../service/plan";
 import type { ArgumentProblem, ServiceDeployment, ServiceTarget } from "../../service/target";
-import { contractNotRunError, previewSteps } from "../../service/contractPhase";
+import { contractNotRunError, previewSteps, saidAlready } from "../../service/contractPhase";
 import { AppContainers, createAppContainers } from "./appContainers";
 import { dockerContractPhase } from "./contractPhase";
 import { DockerServiceKeys, dockerServiceKeys } from "./dockerKeys";
@@ -56,9 +56,10 @@ export function dockerArgumentProblems(args: ServiceArguments<DockerServiceKeys>
 }
 
 /**
- * Resolves once every replica of the new release is serving (the rolling chain's end, or every replica created);
- * rejects with the service's error when its migration did not apply (already said by the apps), or with one saying
- * the contract phase waits when the rollout did not complete.
+ * Resolves once every replica of the new release is serving (the rolling chain's end, or every replica created).
+ * Rejects, when the migration or the rollout did not get there, with the error that already said so (the service's,
+ * or where the rollout stopped), so that nothing more is said; or, when that error is not one of the service's own, with
+ * one saying the contract phase waits.
  */
 function rolledOut(
     service: string,
@@ -66,9 +67,13 @@ function rolledOut(
     apps: AppContainers,
     parent: pulumi.Resource,
 ): pulumi.Output<pulumi.Resource[]> {
+    let reason: unknown;
     const complete = pulumi.recover(
         apps.created.apply(() => true),
-        () => false,
+        (error: unknown) => {
+            reason = error;
+            return false;
+        },
     );
     let error: Error | undefined;
     // Thrown inside the apply, never returned as a rejecting Output (service/target.ts, point 5).
@@ -76,11 +81,13 @@ function rolledOut(
         .apply(() => complete)
         .apply((ok): pulumi.Resource[] => {
             if (!ok) {
-                throw (error ??= contractNotRunError(
-                    service,
-                    "the rollout did not complete (see the error above); they run on the `pulumi up` that completes it.",
-                    parent,
-                ));
+                throw (error ??= saidAlready(reason)
+                    ? (reason as Error)
+                    : contractNotRunError(
+                          service,
+                          "the rollout did not complete (see the error above); they run on the `pulumi up` that completes it.",
+                          parent,
+                      ));
             }
             return apps.replicas;
         });
@@ -196,7 +203,7 @@ export class DockerTarget implements ServiceTarget<DockerServiceKeys> {
         const contract = dockerContractPhase(
             plan,
             { dockerName, network, databaseHost, jdbcUrl: url, labels, backupVolume, failure },
-            rolledOut(name, chain.appsGate, apps, parent),
+            () => rolledOut(name, chain.appsGate, apps, parent),
             parent,
         );
         previewSteps(

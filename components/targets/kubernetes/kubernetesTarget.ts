@@ -121,7 +121,7 @@ export class KubernetesTarget implements ServiceTarget<KubernetesServiceKeys> {
         const contract = kubernetesContractPhase(
             plan,
             { namespace, database, failure },
-            rolledOut(plan.name, chain.appsGate, apps, parent),
+            () => rolledOut(plan.name, chain.appsGate, apps, parent),
             parent,
         );
         previewSteps(
@@ -183,11 +183,13 @@ function rolledOut(
 function kubernetesContractPhase(
     plan: ServicePlan<KubernetesServiceKeys>,
     site: { namespace: pulumi.Input<string>; database: KubernetesDatabase; failure: ServiceFailure },
-    rolledOutGate: pulumi.Output<pulumi.Resource[]>,
+    whenRolledOut: () => pulumi.Output<pulumi.Resource[]>,
     parent: pulumi.Resource,
 ): ContractPhase | undefined {
     const contract = plan.migrations.contract;
     if (!contract || !plan.contractFiles) return undefined;
+    // Made only here: an Output that rejects, made and never read, would be reported with a stack.
+    const rolledOutGate = whenRolledOut();
     const migrations = createMigrationsConfigMap(plan, site.namespace, site.failure, parent, "contract");
     const run = createMigrationJob(
         plan,

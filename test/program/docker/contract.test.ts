@@ -201,7 +201,7 @@ describe("a contract phase that must not run", () => {
         expect(await settled(up.result.services.catalog.contract!, "contract")).toBe("not run: the rollout or its backup did not complete");
     });
 
-    it("does not run after a replica that did not become healthy, and says why once", async () => {
+    it("does not run after a replica that did not become healthy, and says where the rollout stopped, once", async () => {
         const engine = new FakeEngine();
         const project = copyOfFixture();
         const raw = fixtureConfig();
@@ -214,7 +214,7 @@ describe("a contract phase that must not run", () => {
         });
         expect(up.diagnostics.map((d) => d.resource)).toEqual(["catalog-app-3"]);
         expect(up.errors.map((e) => e.message)).toEqual([
-            expect.stringMatching(/^catalog: the contract migrations did not run, because the rollout did not complete/),
+            expect.stringMatching(/^catalog: the rollout stopped at replica 3, which was not created or did not become healthy/),
         ]);
         expect(up.registrations.map((r) => r.name)).not.toContain("catalog-flyway-contract");
     });
