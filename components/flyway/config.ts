@@ -63,7 +63,7 @@ const CONTRACT_HISTORY = {
     FLYWAY_TABLE: CONTRACT_HISTORY_TABLE,
     FLYWAY_BASELINE_ON_MIGRATE: "true",
     FLYWAY_BASELINE_VERSION: "0",
-    FLYWAY_BASELINE_DESCRIPTION: "contract phase history",
+    FLYWAY_BASELINE_DESCRIPTION: "<< Contract phase baseline >>",
 };
 
 /** The files of Flyway's SQL location: the service's migrations and callbacks, and the generated app-role callback. */

@@ -11,10 +11,10 @@ import { ClientConfig } from "pg";
 import { sharedArgumentsSchema } from "../../components/service/arguments";
 import { DatabaseNames, databaseNames } from "../../components/service/names";
 import { ownerBootstrapSql } from "../../components/targets/kubernetes/database";
-import { FLYWAY_HISTORY_TABLE, flywayEnvironment, flywayFiles } from "../../components/flyway/config";
+import { CONTRACT_HISTORY_TABLE, FLYWAY_HISTORY_TABLE, flywayEnvironment, flywayFiles } from "../../components/flyway/config";
 import { flywayFailure } from "../../components/flyway/log";
-import { MigrationLock, outOfOrderProblems } from "../../components/flyway/lock";
-import type { MigrationSet } from "../../components/flyway/migrationFiles";
+import { contractPhase, MigrationLock, outOfOrderProblems, phaseLocked } from "../../components/flyway/lock";
+import { CONTRACT_FOLDER, MigrationPhase, MigrationSet } from "../../components/flyway/migrationFiles";
 import { migrationSafetyProblems } from "../../components/flyway/migrationSafety";
 import { readLockOrProblem, readServiceMigrations, serviceFolders } from "../../components/flyway/serviceMigrations";
 import { FlywayCli, flywayCli, FlywayResult, runFlyway } from "./flywayCli";
@@ -63,10 +63,13 @@ export async function runServiceFlyway(
     command = "migrate",
     overrides: Record<string, string> = {},
     cli: FlywayCli = flywayCli(),
+    phase: MigrationPhase = "expand",
 ): Promise<FlywayResult> {
     const sqlDir = fs.mkdtempSync(path.join(os.tmpdir(), "library-flyway-sql-"));
     try {
-        for (const file of flywayFiles(set)) fs.writeFileSync(path.join(sqlDir, file.name), file.content);
+        for (const file of flywayFiles(phase === "contract" ? contractPhase(set) : set)) {
+            fs.writeFileSync(path.join(sqlDir, file.name), file.content);
+        }
         const jdbcUrl = `jdbc:postgresql://127.0.0.1:${server.port}/${db.names.database}`;
         const env = flywayEnvironment(
             {
@@ -78,6 +81,7 @@ export async function runServiceFlyway(
                 lockTimeoutSeconds: DEFAULT_LOCK_TIMEOUT_SECONDS,
             },
             sqlDir,
+            phase,
         );
         return await runFlyway(cli, [command], { ...env, ...overrides });
     } finally {
@@ -123,40 +127,56 @@ export async function createServiceDatabase(
     };
 }
 
-/** Migrates `db` with `set`; throws MigrationFailure when Flyway exits non-zero. */
-export async function migrate(server: PostgresServer, db: ServiceDatabase, set: MigrationSet): Promise<ServiceDatabase> {
-    const before = await historyLength(db);
-    const run = await runServiceFlyway(server, db, set);
-    if (run.exitCode !== 0) {
-        const failure = flywayFailure(run.log);
-        throw new MigrationFailure(db.service, failure.script, failure.line, failure.message, run.log);
+/**
+ * Migrates `db` with `set` as a deploy does: the expand phase, then the contract phase (when the set has one), each
+ * against its own history table; throws MigrationFailure when Flyway exits non-zero. `phases` keeps it to one.
+ */
+export async function migrate(
+    server: PostgresServer,
+    db: ServiceDatabase,
+    set: MigrationSet,
+    phases: readonly MigrationPhase[] = ["expand", "contract"],
+): Promise<ServiceDatabase> {
+    const applied: string[] = [];
+    for (const phase of phases) {
+        if (phase === "contract" && !set.contract) continue;
+        const table = phase === "contract" ? CONTRACT_HISTORY_TABLE : FLYWAY_HISTORY_TABLE;
+        const before = await historyLength(db, table);
+        const run = await runServiceFlyway(server, db, set, "migrate", {}, undefined, phase);
+        if (run.exitCode !== 0) {
+            const failure = flywayFailure(run.log);
+            const file = failure.script && phase === "contract" ? `${CONTRACT_FOLDER}/${failure.script}` : failure.script;
+            throw new MigrationFailure(db.service, file, failure.line, failure.message, run.log);
+        }
+        const scripts = await withClient(db.owner, async (client) =>
+            (
+                await client.query(
+                    // The contract history's baseline row is Flyway's own bookkeeping, not a script.
+                    `SELECT script FROM "${table}" WHERE installed_rank > $1 AND success AND type <> 'BASELINE' ORDER BY installed_rank`,
+                    [before],
+                )
+            ).rows.map((r) => (phase === "contract" ? `${CONTRACT_FOLDER}/${r.script}` : (r.script as string))),
+        );
+        applied.push(...scripts);
     }
-    return withClient(db.owner, async (client) => {
-        const applied = (
-            await client.query(
-                `SELECT script FROM "${FLYWAY_HISTORY_TABLE}" WHERE installed_rank > $1 AND success ORDER BY installed_rank`,
-                [before],
-            )
-        ).rows.map((r) => r.script as string);
-        const tables = Number(
+    const tables = await withClient(db.owner, async (client) =>
+        Number(
             (
                 await client.query(
                     `SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND ` +
-                        `table_name <> $1`,
-                    [FLYWAY_HISTORY_TABLE],
+                        `table_name <> ALL($1)`,
+                    [[FLYWAY_HISTORY_TABLE, CONTRACT_HISTORY_TABLE]],
                 )
             ).rows[0].n,
-        );
-        return { ...db, applied, tables };
-    });
+        ),
+    );
+    return { ...db, applied: [...(phases.includes("expand") ? [] : db.applied), ...applied], tables };
 }
 
-async function historyLength(db: ServiceDatabase): Promise<number> {
+async function historyLength(db: ServiceDatabase, table: string): Promise<number> {
     return withClient(db.owner, async (client) => {
-        const exists = (await client.query("SELECT to_regclass($1) IS NOT NULL AS e", [FLYWAY_HISTORY_TABLE])).rows[0].e;
-        return exists
-            ? Number((await client.query(`SELECT coalesce(max(installed_rank), 0) AS n FROM "${FLYWAY_HISTORY_TABLE}"`)).rows[0].n)
-            : 0;
+        const exists = (await client.query("SELECT to_regclass($1) IS NOT NULL AS e", [table])).rows[0].e;
+        return exists ? Number((await client.query(`SELECT coalesce(max(installed_rank), 0) AS n FROM "${table}"`)).rows[0].n) : 0;
     });
 }
 
@@ -205,7 +225,12 @@ export async function verifyAll(
         if (!folder.migrations) continue;
         const checkedAgainst = (baseLock ?? lock)[service] ?? {};
         failures.push(...migrationSafetyProblems(service, folder.migrations, checkedAgainst));
-        if (baseLock) failures.push(...outOfOrderProblems(checkedAgainst, folder.migrations));
+        if (baseLock) {
+            failures.push(
+                ...outOfOrderProblems(phaseLocked(checkedAgainst, "expand"), folder.migrations),
+                ...outOfOrderProblems(phaseLocked(checkedAgainst, "contract"), contractPhase(folder.migrations)),
+            );
+        }
         // Side by side: each service has its own database, and each Flyway its own JVM.
         runs.push(
             migrateServiceDatabase(server, service, folder.migrations, suffixedNames(service, suffix)).catch((error) => {
