@@ -49,7 +49,8 @@ export function appGlobCollisions(namespace: string, services: readonly string[]
             if (other === `${owner}${app}` || other.startsWith(`${owner}${REPLICA_INFIX}`)) {
                 return [
                     `${namespace}:services.${other}: starts with '${owner}${app}', so migrate-only would take its database and Flyway ` +
-                        `containers for app containers of '${owner}' (${owner}${REPLICA_INFIX}*) and skip them; choose a name that does not`,
+                        `containers for app containers of '${owner}' (${owner}${REPLICA_INFIX}*) and skip them; choose a name that ` +
+                        "does not",
                 ];
             }
             const prefix = CONTRACT_PREFIXES.find((p) => other.startsWith(`${owner}${p}`));

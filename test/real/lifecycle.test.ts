@@ -11,6 +11,7 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
+import { Client } from "pg";
 import { withClient } from "../../tools/lib/pgClient";
 import { PROJECT_DIR } from "../../tools/lib/repository";
 import {
@@ -289,6 +290,112 @@ describe("the program on a real Docker engine", () => {
         expect(answers[0]).not.toBe(rounds[0].answers[0]);
     });
 
+    step(
+        "5b. contract migrations: a column renamed across releases with 3 replicas serving, the old one dropped once no old replica " +
+            "is left; the drop refused in the expand phase; a failed contract run, run again by the next up",
+        async () => {
+            const catalog = view("catalog");
+            const settings = stack.config.services.catalog;
+            const contractRun = `${catalog.dockerName}-flyway-contract`;
+            // Short, so that a contract run queued behind a transaction gives up soon.
+            settings.migrationLockTimeoutSeconds = 3;
+            /** A release of the SQL app: what it runs on the database on every request. */
+            const release = (name: string, sql: string) => {
+                settings.image = images!.sqlApp;
+                settings.health = { livenessPath: "/ready", readinessPath: "/ready" };
+                settings.env = { ...settings.env, APP_RELEASE: name, APP_SQL: sql };
+                stack.writeConfig();
+            };
+            const columns = async () =>
+                withClient(catalog.ownerLogin(), async (c) =>
+                    (
+                        await c.query<{ name: string }>(
+                            "SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'labels' " +
+                                "ORDER BY ordinal_position",
+                        )
+                    ).rows.map((r) => r.name),
+                );
+
+            // Release 1: the labels table, and an app that writes and reads its `code`.
+            stack.addMigration("catalog", "V6__create_labels.sql", LABELS_V6);
+            release("1", "INSERT INTO labels (code) VALUES ('from release 1'); SELECT count(code) FROM labels");
+            succeeded(await timed("up, release 1 of the rename", stack.up()));
+            expect(await Promise.all(catalog.appPorts.map(get))).toEqual(["release 1", "release 1", "release 1"]);
+
+            // The drop, in the expand phase: refused before anything is registered, pointing to the contract folder.
+            stack.addMigration("catalog", "V7__drop_label_code.sql", "ALTER TABLE labels DROP COLUMN code;\n");
+            const refused = await timed("preview, a drop in the expand phase", stack.preview());
+            expect(refused.code).not.toBe(0);
+            expect(refused.output).toContain("V7__drop_label_code.sql:1: ban-drop-column");
+            expect(refused.output).toContain("put this statement in the service's contract/ folder instead");
+            stack.removeMigration("catalog", "V7__drop_label_code.sql");
+
+            // Release 2: the new column, kept in step with the old by a trigger, and backfilled (expand); an app that
+            // writes and reads only `name`; and the old column dropped once no replica of release 1 is left (contract).
+            stack.addMigration("catalog", "V7__add_label_name.sql", LABELS_V7);
+            stack.addMigration("catalog", "contract/V1__drop_label_code.sql", LABELS_CONTRACT_V1);
+            release("2", "INSERT INTO labels (name) VALUES ('from release 2'); SELECT count(name) FROM labels");
+            const preview = succeeded(await timed("preview, release 2 with its contract phase", stack.preview()));
+            expect(preview.output).toContain(
+                "catalog: this update runs, in order, each once the one before succeeded: the migrations; then the rollout of 3 " +
+                    "replicas; then the contract migrations (contract/V1__drop_label_code.sql)",
+            );
+            const watch = watchContainerEvents(stack.prefix);
+            const { result, rounds } = await probeWhile(catalog.appPorts, timed("up, release 2 with its contract phase", stack.up()));
+            succeeded(result);
+            const events = await watch.stop();
+            // No request failed, from either release: every answer of every replica was a 200.
+            const answers = rounds.flatMap((round) => round.responses.filter((r) => r !== undefined));
+            expect(answers.filter((a) => a.status !== 200)).toEqual([]);
+            expect(new Set(answers.map((a) => a.body))).toEqual(new Set(["release 1", "release 2"]));
+            expect(Math.min(...rounds.map((round) => round.answers.filter((a) => a !== undefined).length))).toBeGreaterThanOrEqual(2);
+            // The contract run started only once every replica of release 1 was gone and the last of release 2 healthy.
+            const contractCreated = eventOf(events, contractRun, "create").timeNano;
+            for (const app of catalog.names.apps) expect(eventOf(events, app, "destroy").timeNano).toBeLessThan(contractCreated);
+            expect(eventOf(events, catalog.names.app(3), "health_status: healthy").timeNano).toBeLessThan(contractCreated);
+            expect(eventOf(events, contractRun, "die").attributes.exitCode).toBe("0");
+            expect(await columns()).toEqual(["id", "name"]);
+            expect((await stack.outputs()).services.catalog.contract).toBe("applied 1 migration, now at version 1");
+            expect(new Set(await Promise.all(catalog.appPorts.map(get)))).toEqual(new Set(["release 2"]));
+
+            // A contract run that fails: a transaction of the new release holds the table, and the contract migration
+            // waits for it past the lock timeout. The new release keeps serving; the error names the file and the log.
+            stack.addMigration("catalog", "contract/V2__require_label_name.sql", "ALTER TABLE labels ALTER COLUMN name SET NOT NULL;\n");
+            const holder = new Client(catalog.ownerLogin());
+            await holder.connect();
+            try {
+                await holder.query("BEGIN");
+                await holder.query("SELECT count(*) FROM labels");
+                const failed = await timed("up, a contract run behind a lock", stack.up());
+                expect(failed.code).not.toBe(0);
+                expect(failed.output).toMatch(
+                    new RegExp(
+                        "docker:index:Container \\(catalog-flyway-contract\\):\n\\s+error: catalog: the contract migrations failed in " +
+                            "contract/V2__require_label_name\\.sql",
+                    ),
+                );
+                expect(failed.output).toContain("canceling statement due to lock timeout");
+                expect(failed.output).toContain("The next `pulumi up` runs the contract phase again");
+                expectNoProgramCrash(failed.output);
+                await holder.query("COMMIT");
+            } finally {
+                await holder.end();
+            }
+            const afterFailure = (await stack.outputs()).services.catalog;
+            expect({ contract: afterFailure.contract, appsUpdated: afterFailure.appsUpdated }).toEqual({
+                contract: "failed with exit code 1",
+                appsUpdated: true,
+            });
+            expect(new Set(await Promise.all(catalog.appPorts.map(get)))).toEqual(new Set(["release 2"]));
+
+            // Run again by the next up, with nothing changed; then nothing is left to do.
+            expect(await stack.plannedChanges()).toEqual({ "catalog-flyway-contract": ["replace"] });
+            succeeded(await timed("up, the contract run again", stack.up()));
+            expect((await stack.outputs()).services.catalog.contract).toBe("applied 1 migration, now at version 2");
+            succeeded(await timed("preview after the contract phase", stack.preview("--expect-no-changes")));
+        },
+    );
+
     step("6. destroy, then up on the retained volumes: the data is there, the new passwords work, nothing migrates twice", async () => {
         const histories = Object.fromEntries(await Promise.all(SERVICES.map(async (s) => [s, await view(s).history()] as const)));
         const oldLogin = { owner: view("catalog").ownerLogin(), app: view("catalog").appLogin() };
@@ -366,6 +473,24 @@ describe("the program on a real Docker engine", () => {
         expect((await names()).rows.map((r) => r.n)).toEqual(["Octavia Butler", "Stanisław Lem"]);
     });
 });
+
+/** The rename recipe of step 5b (docs/migrations.md, "Renaming a column"): release 1's table. */
+const LABELS_V6 = "CREATE TABLE labels (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, code text NOT NULL);\n";
+/** Release 2's expand phase: `name`, kept equal to `code` while either release writes, and backfilled. */
+const LABELS_V7 = `ALTER TABLE labels ADD COLUMN name text;
+CREATE FUNCTION labels_sync_name() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.name IS NULL THEN NEW.name := NEW.code; END IF;
+    IF NEW.code IS NULL THEN NEW.code := NEW.name; END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER labels_sync_name BEFORE INSERT OR UPDATE ON labels FOR EACH ROW EXECUTE FUNCTION labels_sync_name();
+UPDATE labels SET name = code WHERE name IS NULL;
+`;
+/** Release 2's contract phase: the trigger and the old column go. */
+const LABELS_CONTRACT_V1 =
+    "DROP TRIGGER labels_sync_name ON labels;\nDROP FUNCTION labels_sync_name();\nALTER TABLE labels DROP COLUMN code;\n";
 
 /** A command as an operator pastes it into bash. */
 function runShell(command: string): Promise<CommandResult> {

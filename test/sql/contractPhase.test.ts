@@ -90,7 +90,7 @@ it("applies the contract phase against its own history, baselined below its firs
     expect((await migrate(server, db, set())).applied).toEqual([]);
 }, 120_000);
 
-it("runs the rename recipe with both releases writing while they overlap, and drops the old column only in the contract phase", async () => {
+it("runs the rename recipe with both releases writing as they overlap, and drops the old column only in the contract phase", async () => {
     const { root, db, set } = await serviceWith(RELEASE_1);
     await migrate(server, db, set());
     await withClient(db.app, (c) => c.query("INSERT INTO books (code) VALUES ('9780000000002')"));

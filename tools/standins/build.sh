@@ -5,6 +5,7 @@
 #   <prefix>/postgres:17      for postgres:17
 #   <prefix>/flyway:11        for flyway/flyway:11 (Flyway's jars from Maven Central, as tools/flyway/pom.xml has them)
 #   <prefix>/app:1, app:2     for an app image, two releases that answer with their number
+#   <prefix>/sqlapp:1         an app that runs SQL on its database on every request (the contract phase's test)
 # Idempotent: an image whose inputs are unchanged (a hash of its build files, in the label library.standin.hash) is
 # not rebuilt. Needs docker (an engine that answers), debootstrap, Maven and Java. Environment:
 #   STANDIN_PREFIX          image name prefix (default library-standin)
@@ -110,3 +111,4 @@ fi
 for version in 1 2; do
     build "$prefix/app:$version" "$here/app" "$(hash_of "$here/app" "$base_id" "$version")" --build-arg "VERSION=$version"
 done
+build "$prefix/sqlapp:1" "$here/sqlapp" "$(hash_of "$here/sqlapp" "$base_id")"

@@ -150,7 +150,10 @@ describe("a contract run that fails", () => {
         const against = (error as unknown as { resource: { urn: pulumi.Output<string> } }).resource;
         expect(await promiseOf(against.urn)).toBe(named(up.registrations, "catalog-flyway-contract").urn);
         expect(error.message).toMatch(
-            /^catalog: the contract migrations failed in contract\/V1__drop_language\.sql at line 1 \(Flyway exited with 1\): ERROR: canceling statement due to lock timeout\n/,
+            new RegExp(
+                "^catalog: the contract migrations failed in contract/V1__drop_language\\.sql at line 1 \\(Flyway exited with 1\\): " +
+                    "ERROR: canceling statement due to lock timeout\n",
+            ),
         );
         expect(error.message).toContain("Every replica already runs the new release and keeps serving");
         expect(error.message).toContain("    SQL State  : 55P03");

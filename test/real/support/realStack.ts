@@ -137,9 +137,11 @@ export class RealStack {
         return runCommand("npm", ["run", "-s", script, "--", ...args], { cwd: this.dir, env: this.env });
     }
 
-    /** Writes a migration file into a service's folder of the copy. */
+    /** Writes a migration file into a service's folder of the copy (`contract/<file>` into its contract phase). */
     addMigration(service: string, file: string, sql: string): void {
-        fs.writeFileSync(path.join(this.dir, "migrations", service, file), sql);
+        const where = path.join(this.dir, "migrations", service, file);
+        fs.mkdirSync(path.dirname(where), { recursive: true });
+        fs.writeFileSync(where, sql);
     }
 
     removeMigration(service: string, file: string): void {
