@@ -32,9 +32,12 @@ async function main(args: string[]): Promise<number> {
     const stackOption = option(args, "--stack");
     const phaseOption = option(stackOption.rest, "--phase");
     const stack = stackOption.value;
+    const given = stackOption.rest.includes("--phase");
     const phase = (phaseOption.value ?? "expand") as DeployPhase;
-    if (!stack || !PHASES.includes(phase)) {
-        console.error(PHASES.includes(phase) ? USAGE : `--phase ${phase} is not a phase; ${USAGE}`);
+    if (!stack || (given && phaseOption.value === undefined) || !PHASES.includes(phase)) {
+        console.error(
+            PHASES.includes(phase) && phaseOption.value !== undefined ? USAGE : `--phase needs one of ${PHASES.join(", ")}; ${USAGE}`,
+        );
         return 2;
     }
     const stackName = stack.split("/").pop()!; // org/project/stack or plain stack
@@ -53,9 +56,10 @@ async function main(args: string[]): Promise<number> {
         if (code !== 0) {
             if (command[0] === "preview") {
                 console.error(
-                    `contract: refused. The preview above found changes outside the contract phase: the new release is not ` +
-                        `everywhere yet (or the stack differs from its configuration otherwise). Run the rollout first ` +
-                        `(\`npm run migrate -- --stack ${stack} --phase rollout\` or \`pulumi up\`).`,
+                    `contract: refused. The preview above failed, or found changes outside the contract phase: the new ` +
+                        `release is not everywhere yet, or the stack differs from its configuration otherwise. Run the rollout ` +
+                        `first (\`npm run migrate -- --stack ${stack} --phase rollout\` or \`pulumi up\`), or fix what the ` +
+                        `preview says.`,
                 );
             }
             return code;

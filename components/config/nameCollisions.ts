@@ -53,7 +53,8 @@ export function appGlobCollisions(namespace: string, services: readonly string[]
                         "does not",
                 ];
             }
-            const prefix = CONTRACT_PREFIXES.find((p) => other.startsWith(`${owner}${p}`));
+            // `<owner>-contract`'s own ConfigMaps (`<owner>-contract-migrations-<hash>`) would match its contract glob.
+            const prefix = other === `${owner}-contract` ? "-contract" : CONTRACT_PREFIXES.find((p) => other.startsWith(`${owner}${p}`));
             return prefix
                 ? [
                       `${namespace}:services.${other}: starts with '${owner}${prefix}', so the phased commands (npm run migrate) would ` +

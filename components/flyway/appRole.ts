@@ -7,6 +7,8 @@
  * schema change to itself; the app role can read and write rows and nothing else.
  */
 
+import { CONTRACT_HISTORY_TABLE, FLYWAY_HISTORY_TABLE } from "./historyTables";
+
 /** File name of the generated callback; a service's own migrations folder may not use it. */
 export const APP_ROLE_CALLBACK_FILE = "afterMigrate__grant_app_role.sql";
 
@@ -42,6 +44,17 @@ GRANT USAGE ON SCHEMA public TO "\${app_user}";
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "\${app_user}";
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "\${app_user}";
 
--- The migration history is Flyway's alone: an app must not be able to rewrite what ran.
-REVOKE ALL ON TABLE "\${flyway:table}" FROM "\${app_user}";
+-- The migration histories, both phases', are Flyway's alone: an app must not be able to rewrite what ran. The GRANT
+-- above reaches the other phase's history too, so each run takes both back (the other may not exist yet).
+DO $$
+DECLARE
+    history text;
+BEGIN
+    FOREACH history IN ARRAY ARRAY['\${flyway:table}', '${FLYWAY_HISTORY_TABLE}', '${CONTRACT_HISTORY_TABLE}'] LOOP
+        IF to_regclass(quote_ident(history)) IS NOT NULL THEN
+            EXECUTE format('REVOKE ALL ON TABLE %I FROM %I', history, '\${app_user}');
+        END IF;
+    END LOOP;
+END
+$$;
 `;

@@ -4,6 +4,7 @@
  * the same to real Flyway on a local PostgreSQL, so they prove this configuration, not a copy of it.
  */
 import { APP_ROLE_CALLBACK_FILE, APP_ROLE_CALLBACK_SQL, APP_ROLE_PLACEHOLDERS } from "./appRole";
+import { CONTRACT_HISTORY_TABLE } from "./historyTables";
 import { ContractSet, MigrationPhase, MigrationSet } from "./migrationFiles";
 
 /** Flyway's SQL location in the official image. */
@@ -58,7 +59,6 @@ export function flywayEnvironment<Secret>(
  * 11, migrate's check of populated schemas); it then records a baseline at version 0, below every contract version
  * (the default baseline version is 1, which would skip a contract V1).
  */
-export const CONTRACT_HISTORY_TABLE = "flyway_contract_history";
 const CONTRACT_HISTORY = {
     FLYWAY_TABLE: CONTRACT_HISTORY_TABLE,
     FLYWAY_BASELINE_ON_MIGRATE: "true",
@@ -74,5 +74,4 @@ export function flywayFiles(migrations: MigrationSet | ContractSet): { name: str
     ];
 }
 
-/** Flyway's history table (its default name, which the app-role callback reads as ${flyway:table}). */
-export const FLYWAY_HISTORY_TABLE = "flyway_schema_history";
+export { CONTRACT_HISTORY_TABLE, FLYWAY_HISTORY_TABLE } from "./historyTables";

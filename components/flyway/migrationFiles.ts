@@ -168,7 +168,9 @@ export function readMigrationFolder(service: string, folder: string, reservedFil
     }
     const expand = readPhaseFolder(folder, "expand", reservedFileNames);
     const contractFolder = path.join(folder, CONTRACT_FOLDER);
-    const contract = fs.existsSync(contractFolder) ? readPhaseFolder(contractFolder, "contract", reservedFileNames) : undefined;
+    // A file of that name is the expand phase's to refuse (it is no migration); only a folder is the contract phase.
+    const isFolder = fs.existsSync(contractFolder) && fs.statSync(contractFolder).isDirectory();
+    const contract = isFolder ? readPhaseFolder(contractFolder, "contract", reservedFileNames) : undefined;
     const problems = [...expand.problems, ...(contract?.problems ?? [])];
     problems.push(...bothPhases(shown, expand.files, contract?.files ?? []));
     if (!expand.files.some((f) => f.kind === "versioned") && problems.length === 0) {

@@ -347,13 +347,9 @@ function squawkFindingsOf(files: readonly ParsedFile[], pgMajor: number): Map<st
     return byFile;
 }
 
-/**
- * Whether a rule guards only the previous release (`breaks` is `release` alone): the contract phase runs once no replica
- * of it is left, so what would break it is what that phase is for. What blocks live traffic is refused in both phases.
- */
-function onlyGuardsPreviousRelease(rule: string): boolean {
-    const breaks = SAFETY_RULES[rule]?.breaks;
-    return breaks !== undefined && breaks.length === 1 && breaks[0] === "release";
+/** Whether the contract phase accepts what `rule` finds (safetyRules.ts, CONTRACT_PHASE_RULES). */
+function acceptedInContract(rule: string): boolean {
+    return SAFETY_RULES[rule]?.contract === true;
 }
 
 /** The findings of one new file, given what earlier files created. */
@@ -370,7 +366,7 @@ function fileFindings(parsed: ParsedFile, earlier: Objects, squawked: ReadonlyMa
             .map((f): Hit => ({ rule: f.rule, what: f.message.replace(/\.$/, "") }));
         const all = exempt ? [] : dedupe([...squawkHits, ...libraryHits(statement.node)]);
         // In the contract phase, what only the previous release would mind is what the phase is for.
-        const accepted = phase === "contract" ? all.filter((h) => onlyGuardsPreviousRelease(h.rule)) : [];
+        const accepted = phase === "contract" ? all.filter((h) => acceptedInContract(h.rule)) : [];
         const hits = all.filter((h) => !accepted.includes(h));
         const allowed = exceptionsOf(
             statement,
@@ -422,7 +418,7 @@ function findingMessage(hit: Hit, statement: SqlStatement, earlier: Objects, pha
     const how = rule ? `it ${rule.why}. Safe way: ${rule.safe}. See ${rule.docs}` : `see https://squawkhq.com/docs/${hit.rule}`;
     // What breaks only the previous release has a place: the contract phase, which runs after the rollout.
     const later =
-        phase === "expand" && onlyGuardsPreviousRelease(hit.rule) && !rule?.safe.includes(`${CONTRACT_FOLDER}/`)
+        phase === "expand" && acceptedInContract(hit.rule) && !rule?.safe.includes(`${CONTRACT_FOLDER}/`)
             ? `. Once the new release no longer uses it, put this statement in the service's ${CONTRACT_FOLDER}/ folder ` +
               `instead: that phase runs after every replica runs the new release, and accepts it`
             : "";

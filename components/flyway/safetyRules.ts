@@ -9,7 +9,8 @@
  * design makes dangerous: dropping schemas, types, views, sequences and constraints the running release may use,
  * renaming an enum value, table rewrites and exclusive locks, and switching the stack's lock timeout off.
  *
- * Each rule says what it protects (`breaks`): the running release (`release`), or live traffic (`traffic`).
+ * Each rule says what it protects (`breaks`): the running release (`release`), or live traffic (`traffic`); and
+ * whether the contract phase accepts it (`contract`, see CONTRACT_PHASE_RULES below).
  */
 
 export type Protects = "release" | "traffic";
@@ -24,15 +25,39 @@ export interface SafetyRule {
     safe: string;
     /** Where the rule is documented. */
     docs: string;
+    /**
+     * Accepted in the contract phase (a service's `contract/` folder), which runs once every replica runs the new
+     * release: the statement removes what only the previous release used, and blocks no traffic.
+     */
+    contract: boolean;
 }
+
+/**
+ * What the contract phase is for: removing what the previous release used and the new one does not, once no replica
+ * of it is left. Nothing else: a rename or a new required column would break the release that is serving then, a
+ * dropped database or a cascading truncate breaks every release, and what blocks live traffic blocks it in either
+ * phase. `SET NOT NULL` is here (the new release always writes the column; the previous one may not have): it scans
+ * the table under its lock unless a valid CHECK proves the column first, and the lock timeout bounds the wait.
+ */
+const CONTRACT_PHASE_RULES = new Set([
+    "ban-drop-column",
+    "ban-drop-table",
+    "ban-drop-not-null",
+    "adding-not-nullable-field",
+    "drop-schema",
+    "drop-type",
+    "drop-view",
+    "drop-sequence",
+    "drop-constraint",
+]);
 
 const squawk = (breaks: Protects[], why: string, safe: string, name: string): [string, SafetyRule] => [
     name,
-    { source: "squawk", breaks, why, safe, docs: `https://squawkhq.com/docs/${name}` },
+    { source: "squawk", breaks, why, safe, docs: `https://squawkhq.com/docs/${name}`, contract: CONTRACT_PHASE_RULES.has(name) },
 ];
 const library = (breaks: Protects[], why: string, safe: string, name: string, page: string): [string, SafetyRule] => [
     name,
-    { source: "library", breaks, why, safe, docs: `https://www.postgresql.org/docs/17/${page}` },
+    { source: "library", breaks, why, safe, docs: `https://www.postgresql.org/docs/17/${page}`, contract: CONTRACT_PHASE_RULES.has(name) },
 ];
 const LATER =
     "stop using it in the app first; then drop it in the service's contract/ folder, whose migrations run once every replica " +
@@ -51,13 +76,15 @@ export const SAFETY_RULES: Readonly<Record<string, SafetyRule>> = Object.fromEnt
     squawk(
         ["release"],
         "renames a column the running release still uses by its old name",
-        "add the new column, write both and backfill, move reads to the new one, and drop the old column in a later release",
+        "add the new column, keep both in step and backfill, move the app to the new one, and drop the old column in the " +
+            "service's contract/ folder (docs/migrations.md, Renaming a column)",
         "renaming-column",
     ),
     squawk(
         ["release"],
         "renames a table the running release still uses by its old name",
-        "create the new table (or a view with the new name), move the app to it, and drop the old name in a later release",
+        "create the new table (or a view with the new name), move the app to it, and drop the old name in the service's " +
+            "contract/ folder",
         "renaming-table",
     ),
     squawk(

@@ -38,6 +38,43 @@ export function saidAlready(reason: unknown): boolean {
     return pulumi.ResourceError.isInstance(reason) && (reason as pulumi.ResourceError).hideStack === true;
 }
 
+/**
+ * What the contract phase waits for: every replica of the new release serving, on the platform's word (`created`, which
+ * resolves once the apps' creates or updates returned: Docker's rolling chain, Kubernetes' Deployment with its
+ * waitFor). It rejects when the migration or the rollout did not get there: with the error that already said so when it
+ * is one of the service's own (saidAlready), else with one saying the contract phase waits for the rollout.
+ */
+export function rolledOutGate(
+    service: string,
+    appsGate: pulumi.Output<unknown>,
+    created: pulumi.Output<unknown>,
+    apps: pulumi.Resource[],
+    parent: pulumi.Resource,
+): pulumi.Output<pulumi.Resource[]> {
+    let reason: unknown;
+    const complete = pulumi.recover(
+        created.apply(() => true),
+        (error: unknown) => {
+            reason = error;
+            return false;
+        },
+    );
+    let error: Error | undefined;
+    // Thrown inside the apply, never returned as a rejecting Output (target.ts, point 5).
+    return appsGate
+        .apply(() => complete)
+        .apply((ok): pulumi.Resource[] => {
+            if (ok) return apps;
+            throw (error ??= saidAlready(reason)
+                ? (reason as Error)
+                : contractNotRunError(
+                      service,
+                      "the rollout did not complete (see the error above); they run on the `pulumi up` that completes it.",
+                      parent,
+                  ));
+        });
+}
+
 /** Says a failed contract run once, in an update, against the run (see above). */
 export function reportContractFailure(
     outcome: pulumi.Output<MigrationOutcome>,
@@ -54,6 +91,11 @@ export function reportContractFailure(
 /** One line for stack outputs: what the contract phase did in this update. */
 export function describeContract(outcome: MigrationOutcome | undefined): string {
     return outcome === undefined ? "no contract migrations" : describeOutcome(outcome);
+}
+
+/** The contract step, for the preview's account: its files, of which the run applies those not applied yet. */
+export function contractStep(files: readonly string[]): string {
+    return `the contract migrations not applied yet of ${files.join(", ")}`;
 }
 
 /** A step of a service's update, for the preview's account of it: what it is, and what runs it. */

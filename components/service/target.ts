@@ -92,8 +92,6 @@ export interface ServiceResources {
     database?: pulumi.CustomResource;
     /** The one-shot migration run (a Flyway container, a Job). */
     migration: pulumi.CustomResource;
-    /** The contract phase's run, when the service has one; registered once every replica runs the new release. */
-    contractMigration?: pulumi.CustomResource;
     /** What runs the apps (one container per replica, or a Deployment); registered only once the migration applied. */
     apps: pulumi.CustomResource[];
 }

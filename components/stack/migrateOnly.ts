@@ -13,6 +13,9 @@ import { DEFAULT_TARGET, TARGETS } from "../targets/registry";
 export const PHASES = ["expand", "rollout", "contract"] as const;
 export type DeployPhase = (typeof PHASES)[number];
 
+/** Flags of `pulumi up` that `pulumi preview` refuses, all of them without a value. */
+const UP_ONLY_FLAGS = ["--yes", "-y", "--skip-preview", "-f", "--continue-on-error"];
+
 /** The contract phases of every service, as globs over their URNs. */
 export function contractGlobs(project: string, stack: string, services: readonly string[], target = DEFAULT_TARGET): string[] {
     return services.flatMap((service) => TARGETS[target].contractGlobs(project, stack, service));
@@ -61,9 +64,12 @@ export function phaseCommands(
 ): string[][] {
     const stackName = stack.split("/").pop()!; // org/project/stack or plain stack
     const rest = contractGlobs(project, stackName, services, target).flatMap((glob) => ["--exclude", glob]);
+    // The preview sees the configuration the `up` will (`--config-file`, `-c`, `--refresh`, …): the user's flags, but
+    // those only `up` takes.
+    const previewArgs = upArgs.filter((arg) => !UP_ONLY_FLAGS.includes(arg));
     return [
         ["stack", "select", "--create", stack],
-        ...(phase === "contract" ? [["preview", "--stack", stack, "--expect-no-changes", ...rest]] : []),
+        ...(phase === "contract" ? [["preview", "--stack", stack, "--expect-no-changes", ...previewArgs, ...rest]] : []),
         ["up", "--stack", stack, ...upArgs, ...phaseArgs(phase, project, stackName, services, target)],
     ];
 }

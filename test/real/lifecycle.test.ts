@@ -327,7 +327,7 @@ describe("the program on a real Docker engine", () => {
             const refused = await timed("preview, a drop in the expand phase", stack.preview());
             expect(refused.code).not.toBe(0);
             expect(refused.output).toContain("V7__drop_label_code.sql:1: ban-drop-column");
-            expect(refused.output).toContain("put this statement in the service's contract/ folder instead");
+            expect(refused.output).toContain("then drop it in the service's contract/ folder, whose migrations run once every replica runs");
             stack.removeMigration("catalog", "V7__drop_label_code.sql");
 
             // Release 2: the new column, kept in step with the old by a trigger, and backfilled (expand); an app that
@@ -338,7 +338,7 @@ describe("the program on a real Docker engine", () => {
             const preview = succeeded(await timed("preview, release 2 with its contract phase", stack.preview()));
             expect(preview.output).toContain(
                 "catalog: this update runs, in order, each once the one before succeeded: the migrations; then the rollout of 3 " +
-                    "replicas; then the contract migrations (contract/V1__drop_label_code.sql)",
+                    "replicas; then the contract migrations not applied yet of contract/V1__drop_label_code.sql",
             );
             const watch = watchContainerEvents(stack.prefix);
             const { result, rounds } = await probeWhile(catalog.appPorts, timed("up, release 2 with its contract phase", stack.up()));

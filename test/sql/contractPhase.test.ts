@@ -56,7 +56,7 @@ async function serviceWith(files: Record<string, string>) {
 }
 
 it("applies the contract phase against its own history, baselined below its first version, after the expand phase", async () => {
-    const { db, set } = await serviceWith({ ...RELEASE_1, ...RELEASE_2_EXPAND, ...RELEASE_2_CONTRACT });
+    const { root, db, set } = await serviceWith({ ...RELEASE_1, ...RELEASE_2_EXPAND, ...RELEASE_2_CONTRACT });
     // What Flyway does without the baseline settings: refuse the schema the expand phase filled.
     const bare = await runServiceFlyway(server, db, set(), "migrate", {}, undefined, "expand");
     expect(bare.exitCode).toBe(0);
@@ -81,13 +81,21 @@ it("applies the contract phase against its own history, baselined below its firs
             (r) => r.column_name,
         ),
     ).toEqual(["id", "isbn"]);
-    // The app role may use the tables and may not touch the contract history, as with the expand phase's.
-    await withClient(db.app, async (c) => {
-        await c.query("INSERT INTO books (isbn) VALUES ('9780000000001')");
-        await expect(c.query(`SELECT * FROM "${CONTRACT_HISTORY_TABLE}"`)).rejects.toThrow(/permission denied/);
-    });
-    // Run again, nothing to do; and a later expand run is not confused by the other history.
-    expect((await migrate(server, db, set())).applied).toEqual([]);
+    // The app role may use the tables and touch neither history, whichever phase ran last: each run's grants reach
+    // every table, the other phase's history included, and each run takes both back.
+    const historiesRefused = () =>
+        withClient(db.app, async (c) => {
+            await c.query("INSERT INTO books (isbn) VALUES ('9780000000001')");
+            for (const table of [FLYWAY_HISTORY_TABLE, CONTRACT_HISTORY_TABLE]) {
+                await expect(c.query(`SELECT * FROM "${table}"`)).rejects.toThrow(/permission denied/);
+                await expect(c.query(`DELETE FROM "${table}"`)).rejects.toThrow(/permission denied/);
+            }
+        });
+    await historiesRefused();
+    // A later expand run: nothing to do, not confused by the other history, and the contract history still refused.
+    fs.writeFileSync(path.join(root, "shelf", "V4__add_note.sql"), "ALTER TABLE books ADD COLUMN note text;\n");
+    expect((await migrate(server, db, set())).applied).toEqual(["V4__add_note.sql"]);
+    await historiesRefused();
 }, 120_000);
 
 it("runs the rename recipe with both releases writing as they overlap, and drops the old column only in the contract phase", async () => {

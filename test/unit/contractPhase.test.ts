@@ -41,6 +41,12 @@ describe("the contract folder", () => {
         expect(migrations!.contract!.folder).toMatch(/svc\/contract$/);
     });
 
+    it("refuses a file named contract by its name, as any file that is no migration", () => {
+        expect(read({ "V1__books.sql": V1, contract: "SELECT 1;\n" }).problems).toEqual([
+            expect.stringMatching(/svc\/contract: is not a \.sql file/),
+        ]);
+    });
+
     it("is no contract phase when it holds nothing", () => {
         const { migrations } = read({ "V1__books.sql": V1, "contract/.gitkeep": "" });
         expect(migrations!.contract).toBeUndefined();
@@ -144,7 +150,6 @@ describe("the safety check, phase by phase", () => {
     it.each([
         ["ban-drop-column", "ALTER TABLE books DROP COLUMN title;"],
         ["ban-drop-table", "DROP TABLE books;"],
-        ["renaming-column", "ALTER TABLE books RENAME COLUMN title TO name;"],
         ["adding-not-nullable-field", "ALTER TABLE books ALTER COLUMN title SET NOT NULL;"],
         ["drop-constraint", "ALTER TABLE books DROP CONSTRAINT books_pkey;"],
     ])("refuses %s in the expand phase, pointing to contract/, and accepts it in the contract phase", (rule, statement) => {
@@ -171,6 +176,18 @@ describe("the safety check, phase by phase", () => {
         );
         expect(contract.map((f) => `${f.file}:${f.line} ${f.rule}`)).toContain(`contract/V1__change.sql:1 ${rule}`);
         expect(contract.find((f) => f.rule === rule)!.message).not.toMatch(/contract\/ folder instead/);
+    });
+
+    it.each([
+        ["renaming-column", "ALTER TABLE books RENAME COLUMN title TO name;"],
+        ["adding-required-field", "ALTER TABLE books ADD COLUMN shelf text NOT NULL;"],
+        ["ban-drop-database", "DROP DATABASE other;"],
+    ])("refuses %s in the contract phase too: it would break the release serving then", (rule, statement) => {
+        const contract = migrationSafetyFindings(
+            read({ "V1__books.sql": V1, "contract/V1__change.sql": `${statement}\n` }).migrations!,
+            lockedV1(),
+        );
+        expect(contract.map((f) => `${f.file}:${f.line} ${f.rule}`)).toContain(`contract/V1__change.sql:1 ${rule}`);
     });
 
     it("says an exception is not needed in the contract phase for what it accepts", () => {

@@ -44,15 +44,24 @@ describe("the phased commands", () => {
     });
 
     it("run the contract phase alone, and only after a preview of everything else found nothing to change", () => {
-        const commands = phaseCommands("contract", "library", "acme/library/prod", ["catalog"], ["--yes"]);
+        const commands = phaseCommands("contract", "library", "acme/library/prod", ["catalog"], ["--yes", "--refresh"]);
         expect(commands).toEqual([
             ["stack", "select", "--create", "acme/library/prod"],
-            ["preview", "--stack", "acme/library/prod", "--expect-no-changes", ...phaseArgs("rollout", "library", "prod", ["catalog"])],
+            // The user's flags that a preview takes too, so that it sees what the up will.
+            [
+                "preview",
+                "--stack",
+                "acme/library/prod",
+                "--expect-no-changes",
+                "--refresh",
+                ...phaseArgs("rollout", "library", "prod", ["catalog"]),
+            ],
             [
                 "up",
                 "--stack",
                 "acme/library/prod",
                 "--yes",
+                "--refresh",
                 "--target",
                 `${CONTAINERS}::catalog-flyway-contract*`,
                 "--target",
@@ -78,10 +87,17 @@ describe("service names", () => {
             expect.stringMatching(/^library:services\.catalog-app-v2: starts with 'catalog-app'/),
         ]);
         expect(
-            appGlobCollisions("library", ["catalog", "catalog-flyway-contractor", "catalog-contract-migrations-x", "catalog-contracts"]),
+            appGlobCollisions("library", [
+                "catalog",
+                "catalog-flyway-contractor",
+                "catalog-contract-migrations-x",
+                "catalog-contracts",
+                "catalog-contract",
+            ]),
         ).toEqual([
             expect.stringMatching(/^library:services\.catalog-flyway-contractor: starts with 'catalog-flyway-contract', so the phased/),
             expect.stringMatching(/^library:services\.catalog-contract-migrations-x: starts with 'catalog-contract-migrations-'/),
+            expect.stringMatching(/^library:services\.catalog-contract: starts with 'catalog-contract'/),
         ]);
         const dir = projectWith({ catalog: ONE_MIGRATION, "catalog-app": ONE_MIGRATION });
         expect(() => validateStack({ services: { catalog: serviceBlock(), "catalog-app": serviceBlock() } }, dir, "library")).toThrow(

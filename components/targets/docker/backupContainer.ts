@@ -11,6 +11,7 @@ import { afterInputs, ServiceFailure } from "../../service/inputsGate";
 import { madeOf } from "../../service/whenCreated";
 import type { MigrationPhase } from "../../flyway/migrationFiles";
 import { BACKUP_MOUNT, BACKUP_SCRIPT, BACKUP_SCRIPT_PATH } from "./backupScript";
+import { markedScript } from "./contractAttempt";
 import { dockerEnvs, ONE_SHOT, oneShotOptions } from "./dockerSpelling";
 
 export interface BackupContainerArgs {
@@ -32,8 +33,13 @@ export interface BackupContainerArgs {
     labels: docker.types.input.ContainerLabel[];
     /** The service's backups volume (createBackupVolume), which every backup of the service writes to. */
     volume: docker.Volume;
-    /** Which migration run the dumps precede: the expand phase's (the default) or the contract phase's. */
+    /**
+     * Which migration run the dumps precede: the expand phase's (the default), or the contract phase's, whose backup
+     * also keeps the contract phase's attempt protocol (contractAttempt.ts), with these variables.
+     */
     phase?: MigrationPhase;
+    /** The contract phase only: its attempt variables (contractAttempt.ts). */
+    attempt?: Record<string, pulumi.Input<string>>;
     /** The database, once it is healthy and the service may migrate. */
     dependsOn: pulumi.Input<pulumi.Input<pulumi.Resource>[]>;
     /** What the container fails with when an input could not be created (inputsGate.ts). */
@@ -62,6 +68,7 @@ export function createBackupContainer(args: BackupContainerArgs, parent: pulumi.
         BACKUP_SERVICE: args.name,
         BACKUP_TAG: args.tag,
         BACKUP_KEEP: String(args.keep),
+        ...args.attempt,
     });
     // Every Output among the arguments, as given to the container: see service/inputsGate.ts for why all of them.
     const inputs = [args.image, args.network, ...envs, volume.name];
@@ -70,7 +77,7 @@ export function createBackupContainer(args: BackupContainerArgs, parent: pulumi.
         {
             name: `${args.dockerName}${suffix}`,
             image: args.image,
-            entrypoints: [BACKUP_SCRIPT_PATH],
+            entrypoints: args.phase === "contract" ? ["/bin/sh", "-c", markedScript(BACKUP_SCRIPT_PATH)] : [BACKUP_SCRIPT_PATH],
             uploads: [{ file: BACKUP_SCRIPT_PATH, content: BACKUP_SCRIPT, executable: true }],
             envs,
             volumes: [{ volumeName: volume.name, containerPath: BACKUP_MOUNT }],

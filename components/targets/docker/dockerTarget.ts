@@ -12,8 +12,8 @@ import { migrationChain } from "../../service/migrationChain";
 import { replicaName } from "../../service/names";
 import type { ServicePlan } from "../../service/plan";
 import type { ArgumentProblem, ServiceDeployment, ServiceTarget } from "../../service/target";
-import { contractNotRunError, previewSteps, saidAlready } from "../../service/contractPhase";
-import { AppContainers, createAppContainers } from "./appContainers";
+import { contractStep, previewSteps, rolledOutGate } from "../../service/contractPhase";
+import { createAppContainers } from "./appContainers";
 import { dockerContractPhase } from "./contractPhase";
 import { DockerServiceKeys, dockerServiceKeys } from "./dockerKeys";
 import { cpusProblem } from "./dockerSpelling";
@@ -53,44 +53,6 @@ export function dockerArgumentProblems(args: ServiceArguments<DockerServiceKeys>
               ]
             : [];
     return [...cpus, ...ports];
-}
-
-/**
- * Resolves once every replica of the new release is serving (the rolling chain's end, or every replica created).
- * Rejects, when the migration or the rollout did not get there, with the error that already said so (the service's,
- * or where the rollout stopped), so that nothing more is said; or, when that error is not one of the service's own, with
- * one saying the contract phase waits.
- */
-function rolledOut(
-    service: string,
-    appsGate: pulumi.Output<pulumi.Resource[]>,
-    apps: AppContainers,
-    parent: pulumi.Resource,
-): pulumi.Output<pulumi.Resource[]> {
-    let reason: unknown;
-    const complete = pulumi.recover(
-        apps.created.apply(() => true),
-        (error: unknown) => {
-            reason = error;
-            return false;
-        },
-    );
-    let error: Error | undefined;
-    // Thrown inside the apply, never returned as a rejecting Output (service/target.ts, point 5).
-    return appsGate
-        .apply(() => complete)
-        .apply((ok): pulumi.Resource[] => {
-            if (!ok) {
-                throw (error ??= saidAlready(reason)
-                    ? (reason as Error)
-                    : contractNotRunError(
-                          service,
-                          "the rollout did not complete (see the error above); they run on the `pulumi up` that completes it.",
-                          parent,
-                      ));
-            }
-            return apps.replicas;
-        });
 }
 
 export class DockerTarget implements ServiceTarget<DockerServiceKeys> {
@@ -203,7 +165,7 @@ export class DockerTarget implements ServiceTarget<DockerServiceKeys> {
         const contract = dockerContractPhase(
             plan,
             { dockerName, network, databaseHost, jdbcUrl: url, labels, backupVolume, failure },
-            () => rolledOut(name, chain.appsGate, apps, parent),
+            () => rolledOutGate(name, chain.appsGate, apps.created, apps.replicas, parent),
             parent,
         );
         previewSteps(
@@ -212,7 +174,7 @@ export class DockerTarget implements ServiceTarget<DockerServiceKeys> {
                 ...(backupRun ? [{ what: "a backup", resources: [backupRun] }] : []),
                 { what: "the migrations", resources: [chain.run] },
                 { what: `the rollout of ${args.replicas} replicas`, resources: apps.replicas },
-                ...(contract ? [{ what: `the contract migrations (${contract.files.join(", ")})`, resources: contract.resources }] : []),
+                ...(contract ? [{ what: contractStep(contract.files), resources: contract.resources }] : []),
             ],
             parent,
         );
@@ -222,7 +184,7 @@ export class DockerTarget implements ServiceTarget<DockerServiceKeys> {
             contract,
             databaseHost,
             appNames: Array.from({ length: args.replicas }, (_, i) => replicaName(dockerName, i + 1)),
-            resources: { database, migration: chain.run, apps: apps.replicas, contractMigration: contract?.run },
+            resources: { database, migration: chain.run, apps: apps.replicas },
             appsCreated: apps.created,
             restoreCommand,
         };

@@ -26,7 +26,7 @@ import { databaseProblems } from "./databaseChecks";
 import { KubernetesServiceKeys, kubernetesServiceKeys } from "./kubernetesKeys";
 import { CONFIG_MAP_LIMIT_BYTES, configMapBytes, createMigrationJob, createMigrationsConfigMap, jobName } from "./migrationJob";
 import { CONTRACT_FOLDER } from "../../flyway/migrationFiles";
-import { ContractPhase, contractNotRunError, previewSteps } from "../../service/contractPhase";
+import { ContractPhase, contractStep, previewSteps, rolledOutGate } from "../../service/contractPhase";
 import type { ServiceFailure } from "../../service/inputsGate";
 import type { KubernetesDatabase } from "./database";
 import { labels, objectNames } from "./objects";
@@ -121,15 +121,18 @@ export class KubernetesTarget implements ServiceTarget<KubernetesServiceKeys> {
         const contract = kubernetesContractPhase(
             plan,
             { namespace, database, failure },
-            () => rolledOut(plan.name, chain.appsGate, apps, parent),
+            () => rolledOutGate(plan.name, chain.appsGate, pulumi.all(apps.map((app) => whenCreated(app))), apps, parent),
             parent,
         );
         previewSteps(
             plan.name,
             [
                 { what: "the migrations", resources: [chain.run] },
-                ...(apps.length > 0 ? [{ what: `the rollout of ${plan.args.replicas} replicas`, resources: apps }] : []),
-                ...(contract ? [{ what: `the contract migrations (${contract.files.join(", ")})`, resources: contract.resources }] : []),
+                // Not the Deployment's rollout: an update in place keeps its ID, so a preview cannot tell it from no change
+                // this way; Pulumi's own plan shows it, and the contract step says it waits for it.
+                ...(contract
+                    ? [{ what: `once the Deployment's rollout completed, ${contractStep(contract.files)}`, resources: contract.resources }]
+                    : []),
             ],
             parent,
         );
@@ -139,40 +142,9 @@ export class KubernetesTarget implements ServiceTarget<KubernetesServiceKeys> {
             contract,
             databaseHost: `${names.cluster}-rw`,
             appNames: plan.args.replicas > 0 ? [names.app] : [],
-            resources: { database: database.cluster, migration: chain.run, apps, contractMigration: contract?.run },
+            resources: { database: database.cluster, migration: chain.run, apps },
         };
     }
-}
-
-/**
- * Resolves once the Deployment's rollout completed: its create or update returns only when every replica runs the new
- * pod template and no old pod is left (apps.ts, `pulumi.com/waitFor`). Rejects with the service's error when its
- * migration did not apply (already said), or with one saying the contract phase waits when the rollout failed.
- */
-function rolledOut(
-    service: string,
-    appsGate: pulumi.Output<pulumi.Resource[]>,
-    apps: k8s.apps.v1.Deployment[],
-    parent: pulumi.Resource,
-): pulumi.Output<pulumi.Resource[]> {
-    const complete = pulumi.recover(
-        pulumi.all(apps.map((app) => whenCreated(app))).apply(() => true),
-        () => false,
-    );
-    let error: Error | undefined;
-    // Thrown inside the apply, never returned as a rejecting Output (service/target.ts, point 5).
-    return appsGate
-        .apply(() => complete)
-        .apply((ok): pulumi.Resource[] => {
-            if (!ok) {
-                throw (error ??= contractNotRunError(
-                    service,
-                    "the Deployment's rollout did not complete (see its error above); they run on the `pulumi up` that completes it.",
-                    parent,
-                ));
-            }
-            return apps;
-        });
 }
 
 /**

@@ -113,8 +113,8 @@ describe("the contract run's place in a service's chain", () => {
         const preview = await evaluate(deployStack(raw, "dev", project), { engine, preview: true });
         expect(changes(preview.steps)).toEqual({ "catalog-flyway-contract": "replace" });
         expect(preview.infos).toEqual([
-            "catalog: this update runs, in order, each once the one before succeeded: the contract migrations " +
-                "(contract/V1__drop_language.sql, contract/V2__drop_published_year.sql)",
+            "catalog: this update runs, in order, each once the one before succeeded: the contract migrations not applied yet of " +
+                "contract/V1__drop_language.sql, contract/V2__drop_published_year.sql",
         ]);
     });
 
@@ -183,6 +183,64 @@ describe("a contract run that fails", () => {
         expect(second.errors).toHaveLength(1);
         const preview = await evaluate(deployStack(raw, "dev", project), { engine, preview: true });
         expect(changes(preview.steps)).toEqual({ "catalog-flyway-contract": "replace" });
+    });
+});
+
+describe("a contract phase that waits", () => {
+    it("is deferred while a replica this update removes may still serve the previous release, and runs on the next up", async () => {
+        const raw = fixtureConfig();
+        const { engine, project } = await deployed(raw);
+        raw.services.catalog.replicas = 2;
+        raw.services.catalog.image = "traefik/whoami:v1.11.1";
+        fs.writeFileSync(
+            path.join(project, "migrations", "catalog", "contract", "V2__drop_published_year.sql"),
+            "ALTER TABLE books DROP COLUMN published_year;\n",
+        );
+        const preview = await evaluate(deployStack(raw, "dev", project), { engine, preview: true });
+        expect(preview.warnings).toEqual([
+            expect.stringMatching(
+                /^catalog: the contract migrations are deferred: dev-catalog-app-3 of the previous configuration is still on the host/,
+            ),
+        ]);
+        const up = await evaluate(deployStack(raw, "dev", project), { engine });
+        expect(up.errors).toEqual([]);
+        // The contract container ran, and did nothing but say it waits; the third replica went at the end.
+        expect(up.events.indexOf("deleted catalog-app-3")).toBeGreaterThan(up.events.indexOf("created catalog-flyway-contract"));
+        expect(await settled(up.result.services.catalog.contract!, "contract")).toMatch(
+            /^not run: deferred: a replica removed by this update/,
+        );
+        const next = await evaluate(deployStack(raw, "dev", project), { engine, preview: true });
+        expect(next.warnings).toEqual([]);
+        expect(changes(next.steps)).toEqual({ "catalog-flyway-contract": "replace" });
+        const ran = await evaluate(deployStack(raw, "dev", project), { engine });
+        expect(await settled(ran.result.services.catalog.contract!, "contract")).toBe("applied 1 migration, now at version 1");
+        expect(changes((await evaluate(deployStack(raw, "dev", project), { engine, preview: true })).steps)).toEqual({});
+    });
+
+    it("after a failed backup, says so once with pg_dump's log, and runs the backup and the contract run again next time", async () => {
+        const raw = fixtureConfig();
+        raw.services.catalog.backup = { keep: 5 };
+        const engine = new FakeEngine();
+        const project = copyOfFixture();
+        await evaluate(deployStack(raw, "dev", project), { engine });
+        addContract(project);
+        const failed = await evaluate(deployStack(raw, "dev", project), {
+            engine,
+            exitResults: {
+                "catalog-backup-contract": { exitCode: 1, log: "pg_dump: error: could not write to output file: No space left on device" },
+            },
+        });
+        expect(failed.errors.map((e) => e.message)).toEqual([
+            expect.stringMatching(/^catalog: the contract migrations did not run, because its backup before them failed with exit code 1/),
+        ]);
+        expect(failed.errors[0].message).toContain("No space left on device");
+        expect(failed.registrations.map((r) => r.name)).not.toContain("catalog-flyway-contract");
+        const preview = await evaluate(deployStack(raw, "dev", project), { engine, preview: true });
+        expect(changes(preview.steps)).toEqual({ "catalog-backup-contract": "replace", "catalog-flyway-contract": "create" });
+        const retried = await evaluate(deployStack(raw, "dev", project), { engine });
+        expect(retried.errors).toEqual([]);
+        expect(await settled(retried.result.services.catalog.contract!, "contract")).toBe("applied 1 migration, now at version 1");
+        expect(changes((await evaluate(deployStack(raw, "dev", project), { engine, preview: true })).steps)).toEqual({});
     });
 });
 

@@ -401,15 +401,24 @@ export class FakeEngine {
             const result =
                 (flyway ? options.flywayResults?.[name.replace(/-flyway$/, "")] : options.exitResults?.[name]) ??
                 ({ exitCode: 0, log: flyway ? SUCCESS_LOG : contract ? CONTRACT_SUCCESS_LOG : "" } satisfies FlywayResult);
-            // A container run through a shell script that logs its exit last (the contract run: contractRun.ts).
+            // A container run through the contract phase's script (contractAttempt.ts, markedScript): unless its run is
+            // deferred (its deferral variable set), the command's log, then its exit and attempt as the last line.
             const script = (inputs.entrypoints ?? []).join(" ");
-            const attempt = /echo "(library-contract-exit)=\$code attempt=\$(\w+)"/.exec(script);
-            const variable = attempt && (inputs.envs as string[] | undefined)?.find((e) => e.startsWith(`${attempt[2]}=`));
-            const log = attempt
-                ? `${result.log}\nlibrary-contract-exit=${result.exitCode} attempt=${variable?.split("=")[1] ?? ""}`
-                : result.log;
+            const marked = /echo "library-contract-exit=\$code attempt=\$(\w+)"/.exec(script);
+            const deferral = /if \[ -n "\$(\w+)" \]; then/.exec(script);
+            const env = (name: string | undefined) =>
+                name === undefined
+                    ? undefined
+                    : (inputs.envs as string[] | undefined)
+                          ?.find((e) => e.startsWith(`${name}=`))
+                          ?.split("=")
+                          .slice(1)
+                          .join("=");
+            const deferred = env(deferral?.[1]);
+            const [exitCode, ran] = deferred ? [0, deferred] : [result.exitCode, result.log];
+            const log = marked ? `${ran}\nlibrary-contract-exit=${deferred ? "deferred" : exitCode} attempt=${env(marked[1]) ?? ""}` : ran;
             this.containerLogs.set(inputs.name, { log, at: ++this.generation });
-            return { exitCode: result.exitCode, containerLogs: log, mustRun: inputs.mustRun };
+            return { exitCode, containerLogs: log, mustRun: inputs.mustRun };
         }
         return {};
     }
@@ -431,9 +440,10 @@ export class FakeEngine {
         if (args.token === LOGS_INVOKE && args.inputs.timestamps) {
             // data_source_docker_logs.go: the daemon's log of a container by name, or an error when there is none.
             const stored = [...this.state.values()].find((r) => r.type === CONTAINER && r.state.name === args.inputs.name);
-            const written = stored && this.containerLogs.get(args.inputs.name);
-            if (written === undefined) throw new Error(`Error response from daemon: No such container: ${args.inputs.name}`);
-            const lines = written.log.split("\n");
+            if (stored === undefined) throw new Error(`Error response from daemon: No such container: ${args.inputs.name}`);
+            // A container that logged nothing (an app, in the model) has an empty log.
+            const written = this.containerLogs.get(args.inputs.name) ?? { log: "", at: 0 };
+            const lines = written.log === "" ? [] : written.log.split("\n");
             const shown = args.inputs.tail === undefined ? lines : lines.slice(-Number(args.inputs.tail));
             // Docker's RFC 3339 timestamps, written with each line (the model's generation at the run stands for time).
             const at = (i: number) => `2026-01-01T00:00:00.${String(written.at).padStart(6, "0")}${i}Z`;

@@ -5,6 +5,8 @@ SPRING_DATASOURCE_USERNAME and SPRING_DATASOURCE_PASSWORD; it listens on SERVER_
 """
 import os
 import re
+import signal
+import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import psycopg
@@ -44,4 +46,6 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
+# As PID 1 the process gets no default action for SIGTERM: without a handler, `docker stop` waits out its grace period.
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 ThreadingHTTPServer(("0.0.0.0", int(os.environ.get("SERVER_PORT", "8080"))), Handler).serve_forever()
