@@ -327,7 +327,7 @@ describe("the program on a real Docker engine", () => {
             const refused = await timed("preview, a drop in the expand phase", stack.preview());
             expect(refused.code).not.toBe(0);
             expect(refused.output).toContain("V7__drop_label_code.sql:1: ban-drop-column");
-            expect(refused.output).toContain("then drop it in the service's contract/ folder, whose migrations run once every replica runs");
+            expect(refused.output).toContain("then drop it in the service's contract/ folder, whose migrations run once every replica");
             stack.removeMigration("catalog", "V7__drop_label_code.sql");
 
             // Release 2: the new column, kept in step with the old by a trigger, and backfilled (expand); an app that
