@@ -15,6 +15,8 @@
  * (d) Rollouts on Docker: the first deploy and an app image change of one service with 3 replicas, rolling and
  *     parallel, with and without the pre-migration backup: how long until the last replica is healthy, and the fewest
  *     replicas serving meanwhile.
+ * (e) On the real engine, side by side with the design memo's Compose file (composePeer.ts): BENCH_COMPOSE_ROUNDS
+ *     interleaved rounds (default 1; 0 leaves it out).
  */
 import { fork } from "child_process";
 import * as fs from "fs";
@@ -25,6 +27,7 @@ import { loadSqlParser } from "../../components/flyway/sqlStatements";
 import { deployLibraryStack } from "../../components/stack/libraryStack";
 import { withoutPromiseStackTraces } from "../../components/stack/shortStackTraces";
 import { syntheticStack } from "./benchStack";
+import { composeSection } from "./composePeer";
 import { FakeEngine, waitForRPCs } from "../support/engineModel/engine";
 import { CONTAINER } from "../support/engineModel/providers";
 import { NAMESPACE } from "../../tools/lib/repository";
@@ -205,6 +208,14 @@ async function main(): Promise<void> {
                 );
             }
         }
+    }
+
+    // Needs a Docker engine, docker-compose and the real toolchain (see composePeer.ts); says why when it cannot run.
+    const rounds = Number(process.env.BENCH_COMPOSE_ROUNDS ?? "1");
+    if (rounds > 0) {
+        await composeSection(rounds).catch((error: unknown) =>
+            console.log(`not measured: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`),
+        );
     }
 }
 
