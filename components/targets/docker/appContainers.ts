@@ -11,6 +11,9 @@
  * pkg/resource/deploy/step_generator.go, calculateDependentReplacements; the Node SDK awaits each dependency's URN,
  * runtime/dependsOn.ts). At most one replica is down at any moment. A replica that never becomes healthy fails the
  * update there and the rest keep the old version, and the service says so once (rolloutStopped).
+ *
+ * A first deploy has nothing serving to keep: when not even the first replica is on the host, every replica is
+ * created at once, as with `rollout: parallel` (hostContainers.ts reads the host, in a preview as in an update).
  */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
@@ -20,6 +23,7 @@ import { replicaName } from "../../service/names";
 import { resourceError } from "../../service/resourceError";
 import { madeOf, whenCreated } from "../../service/whenCreated";
 import { containerLimitArgs } from "./containerLimits";
+import { containerExists } from "./hostContainers";
 import type { DockerHealthChecks as HealthChecks } from "./dockerKeys";
 import { dockerEnvs, goDuration, REPLACE_WHEN_NOT_INITIALIZED } from "./dockerSpelling";
 
@@ -123,10 +127,23 @@ export function createAppContainers(args: AppContainersArgs, parent: pulumi.Reso
     // that it rejects as soon as the gate or any earlier replica failed, rather than wait on a replica that never
     // registered (whose outputs never settle: the update would hang).
     const rolling = args.rollout === "rolling";
-    let ready = rolling ? (pulumi.output(args.dependsOn) as pulumi.Output<pulumi.Resource[]>) : undefined;
+    const gate = pulumi.output(args.dependsOn) as pulumi.Output<pulumi.Resource[]>;
+    // Only when rolling is asked for: a host read per service, and the answer decides nothing otherwise.
+    const firstDeploy =
+        rolling && args.replicas > 0 ? containerExists(replicaName(args.dockerName, 1), parent).apply((e) => !e) : undefined;
+    let ready = rolling ? gate : undefined;
     for (let i = 1; i <= args.replicas; i++) {
         const inputs = [args.image, args.network, ...envs];
-        const dependsOn = afterInputs(inputs, args.failure, ready ?? args.dependsOn);
+        const previous = ready;
+        const waitFor =
+            firstDeploy && previous
+                ? whichever(
+                      firstDeploy,
+                      () => gate,
+                      () => previous,
+                  )
+                : (previous ?? args.dependsOn);
+        const dependsOn = afterInputs(inputs, args.failure, waitFor);
         const replica = new docker.Container(
             replicaName(args.name, i),
             {
@@ -180,7 +197,34 @@ export function createAppContainers(args: AppContainersArgs, parent: pulumi.Reso
         replicas.push(replica);
     }
     // Rolling, a replica after a failed one never registers, and its URN may never settle (service/whenCreated.ts):
-    // the chain's end says it all. In parallel, each replica stands alone. Either is read by the component.
-    const created = ready ?? pulumi.all(replicas.map((replica) => whenCreated(replica)));
+    // the chain's end says it all. In parallel (and on a first deploy), each replica stands alone. Either is read by
+    // the component.
+    const each = (): pulumi.Output<unknown> => pulumi.all(replicas.map((replica) => whenCreated(replica)));
+    const end = ready;
+    const created = end && firstDeploy ? whichever<unknown>(firstDeploy, each, () => end) : (end ?? each());
     return { replicas, created };
+}
+
+/**
+ * `first()` when `condition` holds, else `second()`, made and read only once chosen (an Output made and never read
+ * that rejects is reported with a stack): a rejection is passed on as it was, thrown inside an apply, never returned
+ * from one (service/target.ts, point 5).
+ */
+function whichever<T>(condition: pulumi.Output<boolean>, first: () => pulumi.Output<T>, second: () => pulumi.Output<T>): pulumi.Output<T> {
+    // The rejection is kept out of the Output's value, which would copy it into a plain object (output.js, outputRec).
+    let rejected: { error: unknown } | undefined;
+    return condition
+        .apply((which) =>
+            pulumi.recover(
+                (which ? first() : second()).apply((value) => ({ value })),
+                (error: unknown) => {
+                    rejected = { error };
+                    return undefined;
+                },
+            ),
+        )
+        .apply((settled) => {
+            if (rejected) throw rejected.error;
+            return settled!.value;
+        });
 }

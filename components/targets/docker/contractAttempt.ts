@@ -14,8 +14,6 @@
  * The same protocol defers a run: with LIBRARY_CONTRACT_DEFERRED set, a container says why, logs
  * `library-contract-exit=deferred`, and exits 0 without doing anything; the next update runs it for real.
  */
-import * as docker from "@pulumi/docker";
-import * as pulumi from "@pulumi/pulumi";
 
 export const ATTEMPT_VARIABLE = "LIBRARY_CONTRACT_ATTEMPT";
 export const DEFERRED_VARIABLE = "LIBRARY_CONTRACT_DEFERRED";
@@ -59,20 +57,4 @@ export function nextAttempt(lastLines: readonly (string | undefined)[]): string 
     const unfinished = marks.filter((m) => m.code !== "0").sort((a, b) => (a.time < b.time ? -1 : 1));
     if (unfinished.length > 0) return unfinished[unfinished.length - 1].time;
     return marks[0]?.attempt ?? FIRST_ATTEMPT;
-}
-
-/** The last line of `containerName`'s log, with Docker's timestamp; undefined when there is none to read. */
-export function lastLogLine(containerName: string, parent: pulumi.Resource): pulumi.Output<string | undefined> {
-    const read = docker
-        .getLogsOutput({ name: containerName, tail: "1", timestamps: true, logsListStringEnabled: true, discardHeaders: true }, { parent })
-        .apply((result) => result.logsListStrings?.at(-1));
-    return pulumi.recover(read, (): string | undefined => undefined);
-}
-
-/** Whether a container named `containerName` is on the Docker host now (running or not). */
-export function containerExists(containerName: string, parent: pulumi.Resource): pulumi.Output<boolean> {
-    const read = docker
-        .getLogsOutput({ name: containerName, tail: "1", timestamps: true, logsListStringEnabled: true, discardHeaders: true }, { parent })
-        .apply(() => true);
-    return pulumi.recover(read, () => false);
 }

@@ -20,15 +20,8 @@ import type { ServicePlan } from "../../service/plan";
 import { whenCreated } from "../../service/whenCreated";
 import { backupVolumeName, createBackupContainer } from "./backupContainer";
 import { migrationSetTag } from "./backupScript";
-import {
-    ATTEMPT_VARIABLE,
-    containerExists,
-    DEFERRED_VARIABLE,
-    lastLogLine,
-    nextAttempt,
-    wasDeferred,
-    withoutExitLine,
-} from "./contractAttempt";
+import { ATTEMPT_VARIABLE, DEFERRED_VARIABLE, nextAttempt, wasDeferred, withoutExitLine } from "./contractAttempt";
+import { containerExists, lastLogLine } from "./hostContainers";
 import { contractContainerName, contractFailedMessage, createContractContainer } from "./contractRun";
 import type { DockerServiceKeys } from "./dockerKeys";
 import { exitCodeOutcome } from "./exitCodeGate";

@@ -156,10 +156,28 @@ describe("the app healthcheck", () => {
         });
         // Pulumi's create timeout outlasts the wait (the provider's own default is 20 minutes).
         expect(replica.customTimeouts?.create).toBe("390s");
-        // Replica 2 waits for replica 1 (which waits for the migration); replica 1 waits only for the migration.
-        expect(replica.dependencies).toContain(named(registrations, "catalog-app-1").urn);
-        expect(named(registrations, "catalog-app-1").dependencies).toContain(named(registrations, "catalog-flyway").urn);
-        expect(named(registrations, "catalog-app-1").dependencies.some((u) => /catalog-app-/.test(u))).toBe(false);
+        // A first deploy: nothing serves yet, so every replica waits only for the migration (a rolling change below).
+        for (const name of ["catalog-app-1", "catalog-app-2"]) {
+            expect(named(registrations, name).dependencies).toContain(named(registrations, "catalog-flyway").urn);
+            expect(named(registrations, name).dependencies.some((u) => /catalog-app-/.test(u))).toBe(false);
+        }
+    });
+
+    it("creates every replica at once on a first deploy, and rolls them one by one once they serve", async () => {
+        const engine = new FakeEngine();
+        const raw = withCatalog(() => undefined);
+        const first = await evaluate(deployStack(raw), { engine });
+        const createdAt = (run: typeof first, name: string) => run.events.indexOf(`created ${name}`);
+        const registeredAt = (run: typeof first, name: string) => run.events.indexOf(`registered ${name}`);
+        // All three registered before the first of them was created (healthy): none waited for another.
+        expect(Math.max(...[1, 2, 3].map((i) => registeredAt(first, `catalog-app-${i}`)))).toBeLessThan(
+            Math.min(...[1, 2, 3].map((i) => createdAt(first, `catalog-app-${i}`))),
+        );
+        raw.services.catalog.image = "traefik/whoami:v1.11.1";
+        const change = await evaluate(deployStack(raw), { engine });
+        expect(registeredAt(change, "catalog-app-2")).toBeGreaterThan(createdAt(change, "catalog-app-1"));
+        expect(registeredAt(change, "catalog-app-3")).toBeGreaterThan(createdAt(change, "catalog-app-2"));
+        expect(named(change.registrations, "catalog-app-2").dependencies).toContain(named(change.registrations, "catalog-app-1").urn);
     });
 
     it("takes a command and a start time of the stack's own", async () => {

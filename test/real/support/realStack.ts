@@ -18,7 +18,16 @@ import { StackImages } from "./images";
 import { CommandResult, PulumiToolchain, runCommand, succeeded } from "./pulumiCli";
 
 /** What the copy holds: everything `pulumi up` and `npm run migrate` read. */
-const PROJECT_FILES = ["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts", "components", "tools", "migrations"];
+const PROJECT_FILES = [
+    "Pulumi.yaml",
+    "package.json",
+    "tsconfig.json",
+    "tsconfig.pulumi.json",
+    "index.ts",
+    "components",
+    "tools",
+    "migrations",
+];
 
 /** The dev stack's configuration, as written in Pulumi.dev.yaml. */
 export function devStackConfig(): Record<string, any> {

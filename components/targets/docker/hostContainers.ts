@@ -1,0 +1,24 @@
+/**
+ * What the program reads of the Docker host itself, through the provider's `getLogs` invoke (so through the stack's
+ * provider and its host): an invoke rejects, with no diagnostic of the engine's, when the container does not exist
+ * (terraform-provider-docker data_source_docker_logs.go asks the daemon for the logs by name), which reads as "not
+ * there". Seen on the real CLI. Both are read in a preview as in an update, so both plan the same.
+ */
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+
+/** The last line of `containerName`'s log, with Docker's timestamp; undefined when there is none to read. */
+export function lastLogLine(containerName: string, parent: pulumi.Resource): pulumi.Output<string | undefined> {
+    const read = docker
+        .getLogsOutput({ name: containerName, tail: "1", timestamps: true, logsListStringEnabled: true, discardHeaders: true }, { parent })
+        .apply((result) => result.logsListStrings?.at(-1));
+    return pulumi.recover(read, (): string | undefined => undefined);
+}
+
+/** Whether a container named `containerName` is on the Docker host now (running or not). */
+export function containerExists(containerName: string, parent: pulumi.Resource): pulumi.Output<boolean> {
+    const read = docker
+        .getLogsOutput({ name: containerName, tail: "1", timestamps: true, logsListStringEnabled: true, discardHeaders: true }, { parent })
+        .apply(() => true);
+    return pulumi.recover(read, () => false);
+}
