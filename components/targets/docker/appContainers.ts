@@ -187,12 +187,13 @@ export function createAppContainers(args: AppContainersArgs, parent: pulumi.Reso
             );
             // From this replica's own gate, so that an input that failed, a gate that rejected or an earlier replica
             // that failed is passed on as it was said; only this replica's own failure is new.
-            ready = dependsOn
-                .apply(() => created)
-                .apply((ok): pulumi.Resource[] => {
-                    if (!ok) throw stopped(index);
-                    return [replica];
-                });
+            // On a first deploy nothing reads the chain (each replica stands alone, and the provider's error is said
+            // by the engine), so it says nothing either: no later replica waited, none was held back.
+            const alone = firstDeploy ?? pulumi.output(false);
+            ready = pulumi.all([dependsOn.apply(() => created), alone]).apply(([ok, first]): pulumi.Resource[] => {
+                if (!ok && !first) throw stopped(index);
+                return [replica];
+            });
         }
         replicas.push(replica);
     }

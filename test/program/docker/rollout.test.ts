@@ -163,6 +163,14 @@ describe("the app healthcheck", () => {
         }
     });
 
+    it("on a first deploy, a replica that does not become healthy holds back no other, and is said once, by the engine", async () => {
+        const raw = withCatalog(() => undefined);
+        const run = await evaluate(deployStack(raw), { engine: new FakeEngine(), failCreate: { "catalog-app-2": "never became healthy" } });
+        expect(run.diagnostics).toEqual([{ resource: "catalog-app-2", message: "never became healthy" }]);
+        expect(run.errors).toEqual([]);
+        expect([run.steps["catalog-app-1"], run.steps["catalog-app-3"]]).toEqual(["create", "create"]);
+    });
+
     it("creates every replica at once on a first deploy, and rolls them one by one once they serve", async () => {
         const engine = new FakeEngine();
         const raw = withCatalog(() => undefined);
