@@ -5,6 +5,7 @@ import { cpusProblem, dockerCpus, goDuration, nanoCpusToDecimal } from "../../co
 import { validateStack } from "../../components/config/validateStack";
 import { goDurationString, parseCpus } from "../support/engineModel/providers";
 import { ONE_MIGRATION, projectWith, serviceBlock } from "../support/fixtures";
+import { saysNoSuchContainer } from "../../components/targets/docker/hostContainers";
 
 describe("cpus as the Docker provider reads them back", () => {
     // Printed by the provider's own nanoInt64ToDecimalString (terraform-provider-docker v4.5.0 helpers.go), compiled
@@ -87,5 +88,17 @@ describe("publishAddress", () => {
         expect(validateStack({ services: { catalog: serviceBlock() }, publishAddress: "::1" }, dir, "library").platform).toMatchObject({
             publishAddress: "::1",
         });
+    });
+});
+
+describe("reading the Docker host", () => {
+    it("takes only the daemon's 'No such container' as a container that is not there", () => {
+        // As the real CLI rejects a getLogs invoke for a container that does not exist.
+        const missing = new Error(
+            "invocation of docker:index/getLogs:getLogs returned an error: invoking docker:index/getLogs:getLogs: 1 error occurred:\n" +
+                "\t* dataSourceDockerLogsRead: error while asking for logs Error response from daemon: No such container: dev-catalog-app-1",
+        );
+        expect(saysNoSuchContainer(missing)).toBe(true);
+        expect(saysNoSuchContainer(new Error("Cannot connect to the Docker daemon at unix:///var/run/docker.sock"))).toBe(false);
     });
 });
