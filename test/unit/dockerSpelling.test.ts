@@ -96,9 +96,11 @@ describe("reading the Docker host", () => {
         // As the real CLI rejects a getLogs invoke for a container that does not exist.
         const missing = new Error(
             "invocation of docker:index/getLogs:getLogs returned an error: invoking docker:index/getLogs:getLogs: 1 error occurred:\n" +
-                "\t* dataSourceDockerLogsRead: error while asking for logs Error response from daemon: No such container: dev-catalog-app-1",
+                "\t* dataSourceDockerLogsRead: error while asking for logs Error response from daemon: " +
+                "No such container: dev-catalog-app-1",
         );
         expect(saysNoSuchContainer(missing)).toBe(true);
-        expect(saysNoSuchContainer(new Error("Cannot connect to the Docker daemon at unix:///var/run/docker.sock"))).toBe(false);
+        const unreachable = new Error("Cannot connect to the Docker daemon at unix:///var/run/docker.sock");
+        expect(saysNoSuchContainer(unreachable)).toBe(false);
     });
 });

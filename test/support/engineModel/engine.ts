@@ -440,7 +440,12 @@ export class FakeEngine {
         if (args.token === LOGS_INVOKE && args.inputs.timestamps) {
             // data_source_docker_logs.go: the daemon's log of a container by name, or an error when there is none.
             const stored = [...this.state.values()].find((r) => r.type === CONTAINER && r.state.name === args.inputs.name);
-            if (stored === undefined) throw new Error(`Error response from daemon: No such container: ${args.inputs.name}`);
+            if (stored === undefined) {
+                // The engine answers a failed invoke with a gRPC error whose details carry the provider's message, which the
+                // SDK's rejection takes as its message (runtime/invoke.js); a mock's error reaches the SDK the same way.
+                const message = `Error response from daemon: No such container: ${args.inputs.name}`;
+                throw Object.assign(new Error(message), { details: message });
+            }
             // A container that logged nothing (an app, in the model) has an empty log.
             const written = this.containerLogs.get(args.inputs.name) ?? { log: "", at: 0 };
             const lines = written.log === "" ? [] : written.log.split("\n");
