@@ -75,6 +75,24 @@ export function rolledOutGate(
         });
 }
 
+/**
+ * How the contract phase ended, never rejecting: `ran()` once `gate` (what the run waited for) opened, or `notRun` when
+ * it did not (a rollout that did not complete, a backup that failed). `ran` reads the run's outputs, which never settle
+ * for a run that never registered, so it is called only then.
+ */
+export function contractOutcome(
+    gate: pulumi.Output<unknown>,
+    ran: () => pulumi.Output<MigrationOutcome>,
+    notRun: MigrationOutcome,
+): pulumi.Output<MigrationOutcome> {
+    return pulumi
+        .recover(
+            gate.apply(() => true),
+            () => false,
+        )
+        .apply((may) => (may ? ran() : pulumi.output(notRun)));
+}
+
 /** Says a failed contract run once, in an update, against the run (see above). */
 export function reportContractFailure(
     outcome: pulumi.Output<MigrationOutcome>,

@@ -58,3 +58,8 @@ export function nextAttempt(lastLines: readonly (string | undefined)[]): string 
     if (unfinished.length > 0) return unfinished[unfinished.length - 1].time;
     return marks[0]?.attempt ?? FIRST_ATTEMPT;
 }
+
+/** The Docker name of a service's contract run, whose log the next program reads. */
+export function contractContainerName(dockerName: string): string {
+    return `${dockerName}-flyway-contract`;
+}

@@ -12,19 +12,20 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { logTail } from "../../flyway/log";
 import { CONTRACT_FOLDER } from "../../flyway/migrationFiles";
-import { contractNotRunError, ContractPhase, reportContractFailure } from "../../service/contractPhase";
+import { contractNotRunError, contractOutcome, ContractPhase, reportContractFailure } from "../../service/contractPhase";
 import type { ServiceFailure } from "../../service/inputsGate";
 import { replicaName } from "../../service/names";
 import type { MigrationOutcome } from "../../service/outcome";
 import type { ServicePlan } from "../../service/plan";
 import { whenCreated } from "../../service/whenCreated";
 import { backupVolumeName, createBackupContainer } from "./backupContainer";
-import { migrationSetTag } from "./backupScript";
-import { ATTEMPT_VARIABLE, DEFERRED_VARIABLE, nextAttempt, wasDeferred, withoutExitLine } from "./contractAttempt";
+import { ATTEMPT_VARIABLE, contractContainerName, DEFERRED_VARIABLE, nextAttempt, wasDeferred, withoutExitLine } from "./contractAttempt";
 import { containerExists, lastLogLine } from "./hostContainers";
-import { contractContainerName, contractFailedMessage, createContractContainer } from "./contractRun";
+import { contractFailedMessage } from "./contractRun";
+import { createFlywayContainer } from "./flywayContainer";
 import type { DockerServiceKeys } from "./dockerKeys";
 import { exitCodeOutcome } from "./exitCodeGate";
+import { backupTag } from "./preMigrationBackup";
 
 export interface ContractSite {
     dockerName: string;
@@ -81,16 +82,7 @@ export function dockerContractPhase(
                 database: plan.names.database,
                 owner: plan.names.owner,
                 ownerPassword: plan.ownerPassword,
-                // Everything the contract run is given but the passwords: a new contract set is a new dump.
-                tag: pulumi.output(plan.flywayImage).apply(
-                    (image) =>
-                        `${CONTRACT_FOLDER}-` +
-                        migrationSetTag(contract, {
-                            image,
-                            files,
-                            environment: plan.flywayEnvironment(site.jdbcUrl, { password: "", appPassword: "" }, "contract"),
-                        }),
-                ),
+                tag: backupTag(plan, site.jdbcUrl, "contract"),
                 keep: backupSettings.keep,
                 timeoutSeconds: backupSettings.timeoutSeconds,
                 labels: site.labels("backup"),
@@ -104,7 +96,7 @@ export function dockerContractPhase(
         );
         dependsOn = afterBackup(plan.name, rolledOut, backup, backupVolumeName(site.dockerName), parent);
     }
-    const run = createContractContainer(
+    const run = createFlywayContainer(
         {
             name: plan.name,
             dockerName: site.dockerName,
@@ -119,26 +111,22 @@ export function dockerContractPhase(
             dependsOn,
             timeoutSeconds: plan.args.migrationTimeoutSeconds,
             failure: site.failure,
+            phase: "contract",
         },
         parent,
     );
-    // Never rejects: a rollout that did not complete, or a backup that failed, is a contract phase that did not run.
-    const outcome = pulumi
-        .recover(
-            dependsOn.apply(() => true),
-            () => false,
-        )
-        .apply((may) =>
-            may
-                ? pulumi
-                      .all([exitCodeOutcome(plan.name, run, withoutExitLine), run.containerLogs])
-                      .apply(([ran, log]) =>
-                          ran.status === "applied" && wasDeferred(log ?? "")
-                              ? notRun(plan.name, "deferred: a replica removed by this update still served; the next `pulumi up` runs it")
-                              : ran,
-                      )
-                : pulumi.output(notRun(plan.name, "the rollout or its backup did not complete")),
-        );
+    const outcome = contractOutcome(
+        dependsOn,
+        () =>
+            pulumi
+                .all([exitCodeOutcome(plan.name, run, withoutExitLine), run.containerLogs])
+                .apply(([ran, log]) =>
+                    ran.status === "applied" && wasDeferred(log ?? "")
+                        ? notRun(plan.name, "deferred: a replica removed by this update still served; the next `pulumi up` runs it")
+                        : ran,
+                ),
+        notRun(plan.name, "the rollout or its backup did not complete"),
+    );
     reportContractFailure(outcome, run, contractFailedMessage);
     return {
         run,

@@ -8,6 +8,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { FLYWAY_SQL_DIR } from "../../flyway/config";
 import { afterInputs, ServiceFailure } from "../../service/inputsGate";
 import { madeOf } from "../../service/whenCreated";
+import type { MigrationPhase } from "../../flyway/migrationFiles";
+import { contractContainerName, markedScript } from "./contractAttempt";
 import { dockerEnvs, ONE_SHOT, oneShotOptions } from "./dockerSpelling";
 
 export interface FlywayContainerArgs {
@@ -26,18 +28,27 @@ export interface FlywayContainerArgs {
     timeoutSeconds: number;
     /** What the container fails with when an input could not be created (inputsGate.ts). */
     failure: ServiceFailure;
+    /**
+     * The contract phase's run (`<service>-flyway-contract`) rather than the expand phase's: Flyway run through the
+     * script that logs its exit and attempt last (contractAttempt.ts), `flyway` being on the PATH of the official image
+     * and the stand-in.
+     */
+    phase?: MigrationPhase;
 }
 
 export function createFlywayContainer(args: FlywayContainerArgs, parent: pulumi.Resource): docker.Container {
     const envs = dockerEnvs(args.environment);
     // Every Output among the arguments, as given to the container: see service/inputsGate.ts for why all of them.
     const inputs = [args.image, args.network, ...envs];
+    const contract = args.phase === "contract";
     const container = new docker.Container(
-        `${args.name}-flyway`,
+        `${args.name}-flyway${contract ? "-contract" : ""}`,
         {
-            name: `${args.dockerName}-flyway`,
+            name: contract ? contractContainerName(args.dockerName) : `${args.dockerName}-flyway`,
             image: args.image,
-            command: ["migrate"],
+            ...(contract
+                ? { entrypoints: ["/bin/sh", "-c", markedScript("flyway migrate")], command: ["flyway-contract"] }
+                : { command: ["migrate"] }),
             envs,
             uploads: args.files.map((file) => ({ file: `${FLYWAY_SQL_DIR}/${file.name}`, content: file.content })),
             networksAdvanced: [{ name: args.network }],

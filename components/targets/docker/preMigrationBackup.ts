@@ -10,6 +10,7 @@ import { NotRun, whenMayMigrate } from "../../service/outcome";
 import type { ServicePlan } from "../../service/plan";
 import { backupVolumeName, createBackupContainer, createBackupVolume } from "./backupContainer";
 import { notRunAfterBackup } from "./backupGate";
+import { CONTRACT_FOLDER, MigrationPhase } from "../../flyway/migrationFiles";
 import { migrationSetTag, restoreCommand } from "./backupScript";
 
 export interface BackupSite {
@@ -34,6 +35,25 @@ export interface PreMigrationBackup {
     volume: docker.Volume;
 }
 
+/**
+ * What a phase's dumps are named for: everything its Flyway run is given but the passwords, so that the backup reruns
+ * whenever that run would apply new migrations (an app password rotation alone reruns Flyway without a backup; it
+ * migrates nothing). The contract phase's start with `contract-`.
+ */
+export function backupTag(plan: ServicePlan, jdbcUrl: string, phase: MigrationPhase): pulumi.Output<string> {
+    const set = phase === "contract" ? plan.migrations.contract! : plan.migrations;
+    const files = phase === "contract" ? plan.contractFiles! : plan.flywayFiles;
+    return pulumi.output(plan.flywayImage).apply(
+        (image) =>
+            `${phase === "contract" ? `${CONTRACT_FOLDER}-` : ""}` +
+            migrationSetTag(set, {
+                image,
+                files,
+                environment: plan.flywayEnvironment(jdbcUrl, { password: "", appPassword: "" }, phase),
+            }),
+    );
+}
+
 export function preMigrationBackup(
     plan: ServicePlan,
     settings: { keep: number; timeoutSeconds: number },
@@ -54,15 +74,7 @@ export function preMigrationBackup(
             database: plan.names.database,
             owner: plan.names.owner,
             ownerPassword: plan.ownerPassword,
-            // Everything Flyway is given but the passwords: the backup reruns whenever Flyway would run new migrations
-            // (an app password rotation alone reruns Flyway without a backup; it migrates nothing).
-            tag: pulumi.output(plan.flywayImage).apply((image) =>
-                migrationSetTag(plan.migrations, {
-                    image,
-                    files: plan.flywayFiles,
-                    environment: plan.flywayEnvironment(site.jdbcUrl, { password: "", appPassword: "" }),
-                }),
-            ),
+            tag: backupTag(plan, site.jdbcUrl, "expand"),
             keep: settings.keep,
             timeoutSeconds: settings.timeoutSeconds,
             labels: site.labels,

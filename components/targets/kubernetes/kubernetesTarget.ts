@@ -26,7 +26,7 @@ import { databaseProblems } from "./databaseChecks";
 import { KubernetesServiceKeys, kubernetesServiceKeys } from "./kubernetesKeys";
 import { CONFIG_MAP_LIMIT_BYTES, configMapBytes, createMigrationJob, createMigrationsConfigMap, jobName } from "./migrationJob";
 import { CONTRACT_FOLDER } from "../../flyway/migrationFiles";
-import { ContractPhase, contractStep, previewSteps, rolledOutGate } from "../../service/contractPhase";
+import { contractOutcome, ContractPhase, contractStep, previewSteps, rolledOutGate } from "../../service/contractPhase";
 import type { ServiceFailure } from "../../service/inputsGate";
 import type { KubernetesDatabase } from "./database";
 import { labels, objectNames } from "./objects";
@@ -176,16 +176,11 @@ function kubernetesContractPhase(
         parent,
     );
     // The Job's own failure (its error carries Flyway's log) is the engine's to report, once; the outcome only reads it.
-    const outcome = pulumi
-        .recover(
-            rolledOutGate.apply(() => true),
-            () => false,
-        )
-        .apply((may) =>
-            may
-                ? jobOutcome(plan.name, run, jobName(plan.name, "contract"))
-                : pulumi.output<MigrationOutcome>({ service: plan.name, status: "not-run", reason: "the rollout did not complete" }),
-        );
+    const outcome = contractOutcome(rolledOutGate, () => jobOutcome(plan.name, run, jobName(plan.name, "contract")), {
+        service: plan.name,
+        status: "not-run",
+        reason: "the rollout did not complete",
+    });
     return {
         run,
         outcome,
