@@ -8,6 +8,7 @@
  */
 import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
+import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { FLYWAY_HISTORY_TABLE } from "../../components/flyway/config";
@@ -15,6 +16,7 @@ import { MigrationSet, readMigrationFolder } from "../../components/flyway/migra
 import { BACKUP_SCRIPT, migrationSetTag, restoreArguments } from "../../components/targets/docker/backupScript";
 import { withClient } from "../../tools/lib/pgClient";
 import { PostgresServer, startPostgres, SystemPostgres, systemPostgres } from "../../tools/lib/postgresServer";
+import { freePort } from "../../tools/lib/freePort";
 import { PROJECT_DIR } from "../../tools/lib/repository";
 import { createServiceDatabase, migrate, runServiceFlyway, ServiceDatabase } from "../../tools/lib/verify";
 
@@ -46,23 +48,25 @@ describe("a backup before a destructive migration, restored", () => {
     let backups: string;
     const scriptFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "library-backup-script-")), "library-backup.sh");
 
+    /** The script's environment in the backup container, against the test server unless `port` says otherwise. */
+    function backupEnvironment(tag: string, keep: number, password = db.ownerPassword, port = server.port) {
+        return {
+            PATH: `${postgres.binDir}:${process.env.PATH}`,
+            PGHOST: "127.0.0.1",
+            PGPORT: String(port),
+            PGUSER: db.names.owner,
+            PGPASSWORD: password,
+            PGDATABASE: db.names.database,
+            BACKUP_DIR: backups,
+            BACKUP_SERVICE: "catalog",
+            BACKUP_TAG: tag,
+            BACKUP_KEEP: String(keep),
+        };
+    }
+
     /** Runs the backup script as the backup container would, against the test server. */
     function runBackup(tag: string, keep: number, password = db.ownerPassword) {
-        const run = spawnSync("sh", [scriptFile], {
-            encoding: "utf8",
-            env: {
-                PATH: `${postgres.binDir}:${process.env.PATH}`,
-                PGHOST: "127.0.0.1",
-                PGPORT: String(server.port),
-                PGUSER: db.names.owner,
-                PGPASSWORD: password,
-                PGDATABASE: db.names.database,
-                BACKUP_DIR: backups,
-                BACKUP_SERVICE: "catalog",
-                BACKUP_TAG: tag,
-                BACKUP_KEEP: String(keep),
-            },
-        });
+        const run = spawnSync("sh", [scriptFile], { encoding: "utf8", env: backupEnvironment(tag, keep, password) });
         return { status: run.status, log: `${run.stdout}${run.stderr}` };
     }
 
@@ -158,4 +162,49 @@ describe("a backup before a destructive migration, restored", () => {
         expect(run.log).toMatch(/password authentication failed for user "catalog_owner"/);
         expect(dumps()).toEqual(before);
     }, 60_000);
+
+    // The database container starts with the backup's, not once it is healthy (postgresContainer.ts).
+    it("waits for a server that accepts connections only later, then dumps it", async () => {
+        const port = await freePort();
+        const run = spawnScript(backupEnvironment("V9-55555555", 10, db.ownerPassword, port));
+        // The server "starts" after 2 s: a proxy to the test server opens on the port the script polls.
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+        const proxy = net.createServer((client) => {
+            const upstream = net.connect(server.port, "127.0.0.1");
+            client.pipe(upstream).pipe(client);
+            client.on("error", () => upstream.destroy());
+            upstream.on("error", () => client.destroy());
+        });
+        await new Promise<void>((resolve) => proxy.listen(port, "127.0.0.1", resolve));
+        try {
+            const result = await run;
+            expect(result.log).toContain("library-backup: wrote");
+            expect(result.status).toBe(0);
+            expect(dumps().some((name) => name.includes("-before-V9-55555555.dump"))).toBe(true);
+        } finally {
+            proxy.close();
+        }
+    }, 60_000);
+
+    it("fails, naming the database, when no server accepts connections in time, and writes nothing", async () => {
+        const before = dumps();
+        const result = await spawnScript({
+            ...backupEnvironment("V9-66666666", 10, db.ownerPassword, await freePort()),
+            BACKUP_CONNECT_SECONDS: "2",
+        });
+        expect(result.status).not.toBe(0);
+        expect(result.log).toContain(`library-backup: database ${db.names.database} on 127.0.0.1 did not accept connections within 2 s`);
+        expect(dumps()).toEqual(before);
+    }, 60_000);
+
+    function spawnScript(env: Record<string, string>): Promise<{ status: number | null; log: string }> {
+        return new Promise((resolve, reject) => {
+            const child = spawn("sh", [scriptFile], { env });
+            let log = "";
+            child.stdout.on("data", (d: Buffer) => (log += d.toString()));
+            child.stderr.on("data", (d: Buffer) => (log += d.toString()));
+            child.on("error", reject);
+            child.on("close", (status) => resolve({ status, log }));
+        });
+    }
 });

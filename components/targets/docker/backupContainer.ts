@@ -1,8 +1,9 @@
 /**
- * The one-shot backup container on Docker: once the database is healthy and before Flyway runs, it dumps the database
- * into the service's backups volume (see backupScript.ts). Like the Flyway container it is attached, so its create
- * finishes at its exit, and only its inputs changing recreates it: its `BACKUP_TAG` changes whenever the migration set
- * or Flyway's settings do, so it runs exactly when Flyway is about to run new migrations.
+ * The one-shot backup container on Docker: once the database container runs (the script waits for the server) and
+ * before Flyway runs, it dumps the database into the service's backups volume (see backupScript.ts). Like the Flyway
+ * container it is attached, so its create finishes at its exit, and only its inputs changing recreates it: its
+ * `BACKUP_TAG` changes whenever the migration set or Flyway's settings do, so it runs exactly when Flyway is about to
+ * run new migrations.
  */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
@@ -40,7 +41,7 @@ export interface BackupContainerArgs {
     phase?: MigrationPhase;
     /** The contract phase only: its attempt variables (contractAttempt.ts). */
     attempt?: Record<string, pulumi.Input<string>>;
-    /** The database, once it is healthy and the service may migrate. */
+    /** The database container (the script waits for its server), and whatever else must come first. */
     dependsOn: pulumi.Input<pulumi.Input<pulumi.Resource>[]>;
     /** What the container fails with when an input could not be created (inputsGate.ts). */
     failure: ServiceFailure;

@@ -30,6 +30,18 @@ prefix="\${BACKUP_SERVICE}-"
 rm -f "$dir/$prefix"*.partial
 file="$dir/$prefix$(date -u +%Y%m%dT%H%M%SZ)-before-\${BACKUP_TAG}.dump"
 trap 'rm -f "$file.partial"' EXIT
+# The database container starts with this one, not once it is healthy (postgresContainer.ts): wait for the server to
+# accept connections, once a second, for as long as Flyway would (flyway/config.ts, 120 s).
+patience="\${BACKUP_CONNECT_SECONDS:-120}"
+waited=0
+until pg_isready --quiet; do
+    if [ "$waited" -ge "$patience" ]; then
+        echo "library-backup: database $PGDATABASE on $PGHOST did not accept connections within $patience s" >&2
+        exit 1
+    fi
+    sleep 1
+    waited=$((waited + 1))
+done
 echo "library-backup: dumping database $PGDATABASE on $PGHOST to $file"
 pg_dump --format=custom --no-password --file="$file.partial"
 mv "$file.partial" "$file"

@@ -132,6 +132,7 @@ export class DockerTarget implements ServiceTarget<DockerServiceKeys> {
                         environment: plan.flywayEnvironment(url, { password: plan.ownerPassword, appPassword: plan.appPassword }),
                         files: plan.flywayFiles,
                         labels: labels("migration"),
+                        database,
                         dependsOn,
                         timeoutSeconds: args.migrationTimeoutSeconds,
                         failure,

@@ -24,6 +24,12 @@ export interface FlywayContainerArgs {
     labels: docker.types.input.ContainerLabel[];
     /** What must have finished first: the database, and any gate on other services. */
     dependsOn: pulumi.Input<pulumi.Input<pulumi.Resource>[]>;
+    /**
+     * The database container it migrates, when Flyway is the first to connect to it (the expand phase): its ID is a
+     * label, so a new database container (a new image, say) runs Flyway again, which waits for the new server to
+     * accept connections before anything that depends on the migration goes on (postgresContainer.ts: no `wait`).
+     */
+    database?: docker.Container;
     /** How long Flyway may run (the create lasts until it exits). */
     timeoutSeconds: number;
     /** What the container fails with when an input could not be created (inputsGate.ts). */
@@ -36,10 +42,14 @@ export interface FlywayContainerArgs {
     phase?: MigrationPhase;
 }
 
+/** The label that names the database container a Flyway run migrated. */
+export const DATABASE_CONTAINER_LABEL = "library.database-container";
+
 export function createFlywayContainer(args: FlywayContainerArgs, parent: pulumi.Resource): docker.Container {
     const envs = dockerEnvs(args.environment);
     // Every Output among the arguments, as given to the container: see service/inputsGate.ts for why all of them.
-    const inputs = [args.image, args.network, ...envs];
+    const databaseLabel = args.database ? [{ label: DATABASE_CONTAINER_LABEL, value: args.database.id }] : [];
+    const inputs = [args.image, args.network, ...envs, ...databaseLabel.map((label) => label.value)];
     const contract = args.phase === "contract";
     const container = new docker.Container(
         `${args.name}-flyway${contract ? "-contract" : ""}`,
@@ -53,7 +63,7 @@ export function createFlywayContainer(args: FlywayContainerArgs, parent: pulumi.
             uploads: args.files.map((file) => ({ file: `${FLYWAY_SQL_DIR}/${file.name}`, content: file.content })),
             networksAdvanced: [{ name: args.network }],
             ...ONE_SHOT,
-            labels: args.labels,
+            labels: [...args.labels, ...databaseLabel],
         },
         oneShotOptions(parent, afterInputs(inputs, args.failure, args.dependsOn), args.timeoutSeconds),
     );

@@ -1,6 +1,7 @@
 /**
- * A service's PostgreSQL on Docker: one container with its data on a named volume that outlives it. Creation
- * finishes only when the server is healthy, so whatever depends on it can connect at once.
+ * A service's PostgreSQL on Docker: one container with its data on a named volume that outlives it. Creation finishes
+ * once the container has started, not once the server is healthy: whatever connects to it (Flyway, the backup) waits
+ * for the server itself, so its start-up (a first-time initdb, a recovery) overlaps theirs instead of preceding it.
  */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
@@ -77,8 +78,14 @@ export function createPostgresContainer(args: PostgresContainerArgs, parent: pul
                 retries: 10,
                 startPeriod: goDuration(60),
             },
-            wait: true,
-            waitTimeout: 120,
+            // Not `wait`: the provider would return only once an inspection, one per second, sees the healthcheck pass
+            // (resource_docker_container_funcs.go, create: waitForHealthyState's time.Sleep(time.Second)), and Flyway's
+            // JVM would start only then. Flyway starts at once and retries its connection instead (flyway/config.ts),
+            // and runs again whenever this container is replaced (flywayContainer.ts, `database`), so every server
+            // that serves the apps has accepted Flyway's connection. The healthcheck stays for `docker ps` and
+            // operators. `wait` is no reason to replace (resource_docker_container.go): stacks deployed with it update
+            // in place.
+            wait: false,
             restart: "unless-stopped",
             // Without it the provider stops a container with a 0 s timeout, i.e. kills it (resource_docker_container_funcs.go,
             // delete), and every replacement ends in crash recovery. The image's stop signal, SIGINT, is a fast shutdown.

@@ -60,10 +60,12 @@ describe("change isolation", () => {
         });
     });
 
-    it("a new postgres image replaces only that service's database container and keeps its volume", async () => {
+    it("a new postgres image replaces only that service's database container, and its Flyway run, and keeps its volume", async () => {
         expect(await planAfter((raw) => (raw.services.catalog.postgresImage = "postgres:17.6"))).toEqual({
             "postgres:17.6": "create",
             "catalog-db": "replace",
+            // Flyway waits for the new server to accept connections (flywayContainer.ts, `database`); the apps stay.
+            "catalog-flyway": "replace",
         });
     });
 });

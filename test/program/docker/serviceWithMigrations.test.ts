@@ -55,7 +55,7 @@ describe("ServiceWithMigrations, resource graph", () => {
         ).toEqual(["dev-catalog-db-data", "dev-identity-db-data", "dev-reader-lending-db-data"]);
     });
 
-    it("runs PostgreSQL with its own database, a generated password, a data volume and a pg_isready healthcheck it waits for", async () => {
+    it("runs PostgreSQL with its own database, a generated password, a data volume and a pg_isready healthcheck", async () => {
         const { registrations } = await evaluate(deployDev);
         const db = named(registrations, "reader-lending-db").inputs;
         const env = envOf(named(registrations, "reader-lending-db"));
@@ -70,7 +70,8 @@ describe("ServiceWithMigrations, resource graph", () => {
         );
         // In Go's own duration spelling, which is how the provider reads them back: no perpetual diff.
         expect(db.healthcheck).toMatchObject({ interval: "1s", timeout: "5s", startPeriod: "1m0s" });
-        expect(db.wait).toBe(true);
+        // Not waited for: Flyway starts with it and retries its connection (postgresContainer.ts).
+        expect(db.wait).toBe(false);
         expect(db.networksAdvanced).toEqual([{ name: "library-dev", aliases: ["reader-lending-db"] }]);
     });
 
@@ -94,9 +95,14 @@ describe("ServiceWithMigrations, resource graph", () => {
             FLYWAY_LOCATIONS: "filesystem:/flyway/sql",
             FLYWAY_VALIDATE_MIGRATION_NAMING: "true",
             FLYWAY_CLEAN_DISABLED: "true",
-            FLYWAY_CONNECT_RETRIES: "20",
+            FLYWAY_CONNECT_RETRIES: "120",
+            FLYWAY_CONNECT_RETRIES_INTERVAL: "1",
             FLYWAY_PLACEHOLDERS_APP_USER: "catalog_app",
         });
+        // The database container it migrates is one of its inputs: a new database container runs Flyway again.
+        const databaseLabel = flyway.inputs.labels.find((l: { label: string }) => l.label === "library.database-container");
+        expect(databaseLabel.value).toMatch(/^catalog-db-id-/);
+        expect(flyway.propertyDependencies.labels).toContain(named(registrations, "catalog-db").urn);
     });
 
     it("starts the apps with Flyway off, the app role's datasource, the port and the user's env", async () => {
