@@ -15,12 +15,13 @@ import { withoutPromiseStackTraces } from "./components/stack/shortStackTraces";
 /** The stack's outputs: the platform's own (Docker's `network`, Kubernetes' `namespace`) and each service's. */
 type StackOutputs = { [platformOutput: string]: pulumi.Output<any> } & { services: Record<string, ServiceOutputs> };
 
-export = async (): Promise<StackOutputs> => {
+// `projectDir`: where Pulumi.yaml and the migrations are, which main.ts passes when it runs the compiled build (bin/).
+export = async (projectDir: string = __dirname): Promise<StackOutputs> => {
     await loadSqlParser();
-    const namespace = configNamespace(__dirname);
+    const namespace = configNamespace(projectDir);
     // Every `<namespace>:*` key of the stack, read once (all of them, so that a misspelt key is reported, not ignored).
     const raw = namespacedConfig(pulumi.runtime.allConfig(), namespace);
-    const settings = validateStack(raw, __dirname, namespace, pulumi.getStack());
+    const settings = validateStack(raw, projectDir, namespace, pulumi.getStack());
     // Registration is the SDK's bookkeeping, most of it capturing stack traces nobody reads: see shortStackTraces.ts.
     const library = withoutPromiseStackTraces(() => deployLibraryStack(settings, pulumi.getStack()));
     // Spread, the platform's outputs lose their index type; they are Outputs all the same.

@@ -13,6 +13,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { ensureProgramBuilt } from "./programBuild";
 import { PROJECT_DIR } from "./repository";
 
 export interface PulumiCommand {
@@ -82,6 +83,7 @@ export function noCliHint(command: PulumiCommand): string {
 
 /** Runs the CLI with `args`, output to this terminal; returns its exit code, after saying what went wrong if it failed early. */
 export function runPulumi(args: readonly string[], cwd = PROJECT_DIR): number {
+    compileProgram(cwd);
     const command = pulumiCommand();
     const download = command.source === "npm package" && !npmPackageCli().cached;
     const run = spawnSync(command.file, args, { cwd, env: command.env, stdio: "inherit" });
@@ -94,4 +96,16 @@ export function runPulumi(args: readonly string[], cwd = PROJECT_DIR): number {
         console.error(`\npulumi: ${noCliHint(command)}`);
     }
     return run.status ?? 1;
+}
+
+/**
+ * Brings bin/ up to date before the CLI runs the program (main.ts), so that no command pays for transpiling it. A
+ * program that does not compile is left to the CLI, which runs the sources and reports where they are wrong.
+ */
+function compileProgram(projectDir: string): void {
+    try {
+        ensureProgramBuilt(projectDir);
+    } catch (error) {
+        console.error(`pulumi: the program was not compiled, so Pulumi transpiles it (slower): ${(error as Error).message}`);
+    }
 }

@@ -12,6 +12,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse, stringify } from "yaml";
 import { freePorts } from "../../../tools/lib/freePort";
+import { ensureProgramBuilt } from "../../../tools/lib/programBuild";
 import { NAMESPACE, PROJECT_DIR } from "../../../tools/lib/repository";
 import { containers, docker, volumes } from "./dockerEngine";
 import { StackImages } from "./images";
@@ -24,6 +25,8 @@ const PROJECT_FILES = [
     "tsconfig.json",
     "tsconfig.pulumi.json",
     "index.ts",
+    "main.ts",
+    "bin",
     "components",
     "tools",
     "migrations",
@@ -73,6 +76,8 @@ export class RealStack {
         const name = `rt${crypto.randomBytes(3).toString("hex")}`;
         const dir = path.join(root, "project");
         fs.mkdirSync(dir);
+        // As after `npm ci` (its `prepare`): the compiled program next to its sources (main.ts runs it).
+        ensureProgramBuilt(PROJECT_DIR);
         for (const entry of PROJECT_FILES) fs.cpSync(path.join(PROJECT_DIR, entry), path.join(dir, entry), { recursive: true });
         fs.symlinkSync(path.join(PROJECT_DIR, "node_modules"), path.join(dir, "node_modules"));
         const stateDir = path.join(root, "state");

@@ -1,0 +1,81 @@
+/**
+ * The compiled program (components/stack/programBuild.ts, main.ts): `pulumi` runs bin/ only while it is a build of the
+ * sources as they are, and the sources otherwise. A small project of its own, with this project's main.ts and
+ * programBuild.ts, run as Pulumi would (a .ts main, required through a TypeScript loader).
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { currentBuild } from "../../components/stack/programBuild";
+import { buildProgram, ensureProgramBuilt } from "../../tools/lib/programBuild";
+import { PROJECT_DIR } from "../../tools/lib/repository";
+
+/** A project whose index.ts says which file ran and with which project folder. */
+function smallProject(): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "library-program-build-"));
+    const write = (file: string, content: string) => {
+        fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+        fs.writeFileSync(path.join(dir, file), content);
+    };
+    write("tsconfig.json", JSON.stringify({ compilerOptions: { outDir: "bin", module: "commonjs", target: "es2022", types: [] } }));
+    write(
+        "tsconfig.pulumi.json",
+        JSON.stringify({ extends: "./tsconfig.json", compilerOptions: { noCheck: true }, include: ["index.ts", "components/**/*.ts"] }),
+    );
+    write("components/greeting.ts", 'export const greeting = "ran";\n');
+    write(
+        "index.ts",
+        'import { greeting } from "./components/greeting";\nexport = (dir: string = __dirname) => `${greeting} ${__filename} in ${dir}`;\n',
+    );
+    write("main.ts", fs.readFileSync(path.join(PROJECT_DIR, "main.ts"), "utf8"));
+    write("components/stack/programBuild.ts", fs.readFileSync(path.join(PROJECT_DIR, "components", "stack", "programBuild.ts"), "utf8"));
+    return dir;
+}
+
+/** What main.ts runs in `dir`, required as Pulumi requires a TypeScript main. */
+function runMain(dir: string): string {
+    const script = `console.log(require(${JSON.stringify(path.join(dir, "main.ts"))})())`;
+    const run = spawnSync(process.execPath, ["--require", "tsx/cjs", "-e", script], { cwd: PROJECT_DIR, encoding: "utf8" });
+    if (run.status !== 0) throw new Error(run.stderr);
+    return run.stdout.trim();
+}
+
+describe("the compiled program", () => {
+    it("runs the sources until there is a build, then the build, with the project folder either way", () => {
+        const dir = smallProject();
+        expect(currentBuild(dir)).toBeUndefined();
+        expect(runMain(dir)).toBe(`ran ${path.join(dir, "index.ts")} in ${dir}`);
+        buildProgram(dir);
+        expect(currentBuild(dir)).toBe(path.join(dir, "bin", "index.js"));
+        expect(runMain(dir)).toBe(`ran ${path.join(dir, "bin", "index.js")} in ${dir}`);
+    });
+
+    it.each([
+        ["a compiled source changes", (dir: string) => fs.appendFileSync(path.join(dir, "components", "greeting.ts"), "// edited\n")],
+        ["a compiled source is gone", (dir: string) => fs.rmSync(path.join(dir, "components", "greeting.ts"))],
+        ["the compiler settings change", (dir: string) => fs.appendFileSync(path.join(dir, "tsconfig.pulumi.json"), "\n")],
+        ["the manifest is missing (an interrupted build)", (dir: string) => fs.rmSync(path.join(dir, "bin", ".sources.json"))],
+    ])("is not run once %s", (_, change) => {
+        const dir = smallProject();
+        buildProgram(dir);
+        change(dir);
+        expect(currentBuild(dir)).toBeUndefined();
+    });
+
+    it("runs the edited sources, not the stale build, and is rebuilt when a command needs it", () => {
+        const dir = smallProject();
+        buildProgram(dir);
+        fs.writeFileSync(path.join(dir, "components", "greeting.ts"), 'export const greeting = "edited";\n');
+        expect(runMain(dir)).toBe(`edited ${path.join(dir, "index.ts")} in ${dir}`);
+        ensureProgramBuilt(dir);
+        expect(runMain(dir)).toBe(`edited ${path.join(dir, "bin", "index.js")} in ${dir}`);
+    });
+
+    it("refuses, naming the file, a program that does not compile, and leaves no build to run", () => {
+        const dir = smallProject();
+        fs.writeFileSync(path.join(dir, "components", "greeting.ts"), "export const greeting = ;\n");
+        expect(() => buildProgram(dir)).toThrow(/the program does not compile:[\s\S]*greeting\.ts/);
+        expect(currentBuild(dir)).toBeUndefined();
+    });
+});
