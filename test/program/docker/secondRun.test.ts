@@ -197,7 +197,7 @@ describe("graceful stops", () => {
 });
 
 describe("images behind floating tags", () => {
-    it("a new image behind a tag shows in the preview and replaces exactly what runs it, and the Flyway runs of a new database", async () => {
+    it("a new image behind a tag shows in the preview and replaces what runs it, and the Flyway runs of a new database", async () => {
         const engine = new FakeEngine();
         await evaluate(deploy(config("dev")), { engine });
         engine.registry.set("postgres:17", "sha256:" + "1".repeat(64));
