@@ -162,9 +162,11 @@ async function round(
     images: StackImages,
     toolchain: ReturnType<typeof pulumiToolchain>,
 ): Promise<Record<string, Record<Change, Timing>>> {
-    const stack = await RealStack.create(root, toolchain, images);
+    // A folder per round: RealStack.create makes `project` in the folder it is given.
+    const dir = fs.mkdtempSync(path.join(root, "round-"));
+    const stack = await RealStack.create(dir, toolchain, images);
     const config = stack.config;
-    const peer = new ComposePeer(root, config, images);
+    const peer = new ComposePeer(dir, config, images);
     const ours: Record<string, Timing> = {};
     const theirs: Record<string, Timing> = {};
     const ourApps = Object.entries(config.services as Record<string, ServiceSettings>).flatMap(([name, s]) =>
