@@ -48,7 +48,12 @@ module.exports = {
             "A target does not read the registry.",
         ),
         layer("config-below-stack", "^components/config/", "^components/stack/", "The stack file's checks come before the stack."),
-        layer("nothing-imports-tests", "^(components|tools)/|^(index|main)\\.ts$", "^test/", "Tests use the program, never the other way round."),
+        layer(
+            "nothing-imports-tests",
+            "^(components|tools)/|^(index|main)\\.ts$",
+            "^test/",
+            "Tests use the program, never the other way round.",
+        ),
         {
             name: "not-to-unresolvable",
             severity: "error",
