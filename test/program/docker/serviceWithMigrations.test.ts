@@ -98,6 +98,8 @@ describe("ServiceWithMigrations, resource graph", () => {
             FLYWAY_CONNECT_RETRIES: "120",
             FLYWAY_CONNECT_RETRIES_INTERVAL: "1",
             FLYWAY_PLACEHOLDERS_APP_USER: "catalog_app",
+            // Read by the JVM whatever the image's launcher: a one-shot JVM that spends less CPU starting.
+            JAVA_TOOL_OPTIONS: "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
         });
         // The database container it migrates is one of its inputs: a new database container runs Flyway again.
         const databaseLabel = flyway.inputs.labels.find((l: { label: string }) => l.label === "library.database-container");
