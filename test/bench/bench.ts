@@ -17,6 +17,8 @@
  *     replicas serving meanwhile.
  * (e) On the real engine, side by side with the design memo's Compose file (composePeer.ts): BENCH_COMPOSE_ROUNDS
  *     interleaved rounds (default 1; 0 leaves it out).
+ * (f) Flyway's JVM options on Docker, as a first deploy meets them (flywayJvm.ts): BENCH_JVM_ROUNDS interleaved rounds
+ *     (default 3; 0 leaves it out).
  */
 import { fork } from "child_process";
 import * as fs from "fs";
@@ -28,6 +30,7 @@ import { deployLibraryStack } from "../../components/stack/libraryStack";
 import { withoutPromiseStackTraces } from "../../components/stack/shortStackTraces";
 import { syntheticStack } from "./benchStack";
 import { composeSection } from "./composePeer";
+import { flywayJvmSection } from "./flywayJvm";
 import { FakeEngine, waitForRPCs } from "../support/engineModel/engine";
 import { CONTAINER } from "../support/engineModel/providers";
 import { NAMESPACE } from "../../tools/lib/repository";
@@ -213,10 +216,17 @@ async function main(): Promise<void> {
     // Needs a Docker engine, docker-compose and the real toolchain (see composePeer.ts); says why when it cannot run.
     const rounds = Number(process.env.BENCH_COMPOSE_ROUNDS ?? "1");
     if (rounds > 0) {
-        await composeSection(rounds).catch((error: unknown) =>
-            console.log(`not measured: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`),
-        );
+        await composeSection(rounds).catch(notMeasured);
     }
+    const jvmRounds = Number(process.env.BENCH_JVM_ROUNDS ?? "3");
+    if (jvmRounds > 0) {
+        await flywayJvmSection(jvmRounds).catch(notMeasured);
+    }
+}
+
+/** A real-engine section that could not run says why, in one line, and the bench goes on. */
+function notMeasured(error: unknown): void {
+    console.log(`not measured: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
 }
 
 const measureAt = process.argv.indexOf("--measure");
