@@ -34,14 +34,10 @@ export function flywayEnvironment<Secret>(
         FLYWAY_USER: connection.user,
         FLYWAY_PASSWORD: connection.password,
         FLYWAY_LOCATIONS: `filesystem:${sqlDir}`,
-        // On Docker, Flyway starts with its database, not once it is healthy (targets/docker/postgresContainer.ts), and
-        // connects when the server listens: while a new data directory is initialised, the image's temporary server listens on
-        // the Unix socket only (docker-entrypoint.sh, docker_temp_server_start). Each failed attempt waits 1 s, doubled
-        // each time up to CONNECT_RETRIES_INTERVAL (flyway-core JdbcUtils.openConnection; Flyway's connectRetries and
-        // connectRetriesInterval docs): so once a second, for as long as the provider used to wait for a healthy
-        // database (120 s).
-        FLYWAY_CONNECT_RETRIES: "120",
-        FLYWAY_CONNECT_RETRIES_INTERVAL: "1",
+        // These retries bridge a blip where the database is known to be up (Kubernetes waits for it to be Ready);
+        // on Docker, where Flyway starts with its database, targets/docker/flywayContainer.ts waits longer.
+        FLYWAY_CONNECT_RETRIES: "20",
+        FLYWAY_CONNECT_RETRIES_INTERVAL: "2",
         // Off by default in Flyway, which would silently skip a misnamed file.
         FLYWAY_VALIDATE_MIGRATION_NAMING: "true",
         FLYWAY_CLEAN_DISABLED: "true",

@@ -75,5 +75,12 @@ export function failureHint(log: string): string {
             "migrationLockTimeoutSeconds for this service.\n"
         );
     }
+    if (/Unable to obtain connection from database/.test(log)) {
+        return (
+            "Flyway never reached the database: its server did not start, or cannot be reached, while Flyway kept trying " +
+            "(on Docker, 120 s from the database container's start). Nothing migrated. Look at the database's own log first " +
+            "(on Docker: docker logs <stack>-<service>-db), fix it, then run Flyway again as below.\n"
+        );
+    }
     return "";
 }

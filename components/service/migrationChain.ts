@@ -24,7 +24,7 @@ export type FailedOutcome = Extract<MigrationOutcome, { status: "failed" }>;
 export interface MigrationChainSpec<Run extends pulumi.CustomResource> {
     /** What must have been created for the run to start; the first that was not is the service's reason. */
     mustExist: RequiredObject[];
-    /** What the run waits for when it may start (the database, once healthy or ready). */
+    /** What the run waits for when it may start (the database: on Docker once started, on Kubernetes once Ready). */
     waitFor: pulumi.CustomResource[];
     /**
      * A step of the target's own between the objects and the run (Docker's pre-migration backup): given whether the

@@ -142,6 +142,10 @@ describe("the program on a real Docker engine", () => {
             // Flyway starts with its database, without waiting for its healthcheck (postgresContainer.ts), and still
             // applies everything: it connects once the server listens. Every replica is created after Flyway exited.
             expect(eventOf(events, names.database, "start").timeNano).toBeLessThan(eventOf(events, names.flyway, "create").timeNano);
+            // A fresh data directory takes seconds of initdb; Flyway is created well before its first healthcheck passes.
+            expect(eventOf(events, names.flyway, "create").timeNano).toBeLessThan(
+                eventOf(events, names.database, "health_status: healthy").timeNano,
+            );
             for (const app of names.apps) expect(eventOf(events, app, "create").timeNano).toBeGreaterThan(flywayExit.timeNano);
             expect(outputs.services[service].migration).toBe("applied 3 migrations, now at version 3");
             expect(outputs.services[service].appContainers).toEqual(names.apps);

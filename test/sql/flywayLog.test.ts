@@ -1,7 +1,7 @@
 /** Reading what real Flyway 11 prints (the Flyway container's log) in each case that matters, with its exit code. */
 import * as fs from "fs";
 import * as path from "path";
-import { flywayFailure, logTail, summarizeFlywayLog } from "../../components/flyway/log";
+import { failureHint, flywayFailure, logTail, summarizeFlywayLog } from "../../components/flyway/log";
 import { migrationFailedMessage } from "../../components/targets/docker/exitCodeGate";
 import { MigrationSet, readMigrationFolder } from "../../components/flyway/migrationFiles";
 import { projectWith } from "../support/fixtures";
@@ -65,12 +65,14 @@ describe("Flyway's log, from real Flyway", () => {
     });
 
     it("an unreachable database: exit 1, the connection error", async () => {
-        // Retries shortened for the test; the container retries 20 times, 2 s apart.
+        // Retries shortened for the test; on Docker the container retries 120 times, 1 s apart.
         const unreachable = { FLYWAY_URL: "jdbc:postgresql://127.0.0.1:1/nowhere", FLYWAY_CONNECT_RETRIES: "0" };
         const run = await runServiceFlyway(server, db, set(), "migrate", unreachable);
         expect(run.exitCode).toBe(1);
         expect(flywayFailure(run.log).message).toMatch(/^Connection to 127\.0\.0\.1:1 refused/);
         expect(logTail(run.log)).toContain("ERROR: Unable to obtain connection from database (jdbc:postgresql://127.0.0.1:1/nowhere)");
+        // The way out points at the database, not at the migration.
+        expect(failureHint(run.log)).toMatch(/^Flyway never reached the database: .*docker logs <stack>-<service>-db/s);
     });
 });
 

@@ -15,20 +15,37 @@ export function buildProgram(projectDir: string): void {
     const host: ts.ParseConfigFileHost = { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => problems.push(d) };
     const config = ts.getParsedCommandLineOfConfigFile(configFile, undefined, host);
     if (!config) throw new Error(`cannot read ${configFile}:\n${format(problems)}`);
-    const outDir = path.join(projectDir, BUILD_DIR);
-    fs.rmSync(outDir, { recursive: true, force: true });
-    const program = ts.createProgram({ rootNames: config.fileNames, options: { ...config.options, outDir, noEmit: false } });
-    const emitted = program.emit();
-    // With noCheck only syntax and settings can be wrong; either would make a program that does not run.
-    const errors = [...config.errors, ...program.getSyntacticDiagnostics(), ...program.getOptionsDiagnostics(), ...emitted.diagnostics];
-    if (emitted.emitSkipped || errors.some((d) => d.category === ts.DiagnosticCategory.Error)) {
-        throw new Error(`the program does not compile:\n${format(errors)}`);
+    // Written beside bin/ and renamed into place once complete: two commands building at once, or one interrupted,
+    // never leave a manifest over a half-written tree. A sibling at bin/'s depth keeps the source maps' relative paths.
+    const partial = path.join(projectDir, `${BUILD_DIR}.partial-${process.pid}`);
+    fs.rmSync(partial, { recursive: true, force: true });
+    try {
+        const program = ts.createProgram({
+            rootNames: config.fileNames,
+            options: { ...config.options, outDir: partial, rootDir: projectDir, noEmit: false },
+        });
+        const emitted = program.emit();
+        // With noCheck only syntax and settings can be wrong; either would make a program that does not run.
+        const errors = [...config.errors, ...program.getSyntacticDiagnostics(), ...program.getOptionsDiagnostics(), ...emitted.diagnostics];
+        if (emitted.emitSkipped || errors.some((d) => d.category === ts.DiagnosticCategory.Error)) {
+            throw new Error(`the program does not compile:\n${format(errors)}`);
+        }
+        const compiled = program
+            .getSourceFiles()
+            .filter((file) => !file.isDeclarationFile && !program.isSourceFileFromExternalLibrary(file))
+            .map((file) => path.relative(projectDir, file.fileName));
+        fs.writeFileSync(path.join(partial, MANIFEST), JSON.stringify(buildManifest(projectDir, compiled), null, 2));
+        const build = path.join(projectDir, BUILD_DIR);
+        fs.rmSync(build, { recursive: true, force: true });
+        try {
+            fs.renameSync(partial, build);
+        } catch (error) {
+            // Another build renamed its own first: fine if it is of these sources.
+            if (!currentBuild(projectDir)) throw error;
+        }
+    } finally {
+        fs.rmSync(partial, { recursive: true, force: true });
     }
-    const compiled = program
-        .getSourceFiles()
-        .filter((file) => !file.isDeclarationFile && !program.isSourceFileFromExternalLibrary(file))
-        .map((file) => path.relative(projectDir, file.fileName));
-    fs.writeFileSync(path.join(outDir, MANIFEST), JSON.stringify(buildManifest(projectDir, compiled), null, 2));
 }
 
 /** Builds the program unless bin/ already holds a build of the sources as they are. */

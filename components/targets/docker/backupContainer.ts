@@ -14,6 +14,7 @@ import type { MigrationPhase } from "../../flyway/migrationFiles";
 import { BACKUP_MOUNT, BACKUP_SCRIPT, BACKUP_SCRIPT_PATH } from "./backupScript";
 import { markedScript } from "./contractAttempt";
 import { dockerEnvs, ONE_SHOT, oneShotOptions } from "./dockerSpelling";
+import { DATABASE_START_SECONDS } from "./postgresContainer";
 
 export interface BackupContainerArgs {
     name: string;
@@ -86,7 +87,8 @@ export function createBackupContainer(args: BackupContainerArgs, parent: pulumi.
             ...ONE_SHOT,
             labels: args.labels,
         },
-        oneShotOptions(parent, afterInputs(inputs, args.failure, args.dependsOn), args.timeoutSeconds),
+        // The create lasts until the script exits, which includes waiting for the server (backupScript.ts).
+        oneShotOptions(parent, afterInputs(inputs, args.failure, args.dependsOn), args.timeoutSeconds + DATABASE_START_SECONDS),
     );
     return madeOf(container, inputs);
 }

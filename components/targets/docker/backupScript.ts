@@ -8,6 +8,7 @@
  */
 import { createHash } from "crypto";
 import type { MigrationSet } from "../../flyway/migrationFiles";
+import { DATABASE_START_SECONDS } from "./postgresContainer";
 
 /** Where the script is uploaded in the backup container. */
 export const BACKUP_SCRIPT_PATH = "/usr/local/bin/library-backup.sh";
@@ -31,16 +32,17 @@ rm -f "$dir/$prefix"*.partial
 file="$dir/$prefix$(date -u +%Y%m%dT%H%M%SZ)-before-\${BACKUP_TAG}.dump"
 trap 'rm -f "$file.partial"' EXIT
 # The database container starts with this one, not once it is healthy (postgresContainer.ts): wait for the server to
-# accept connections, once a second, for as long as Flyway would (flyway/config.ts, 120 s).
-patience="\${BACKUP_CONNECT_SECONDS:-120}"
-waited=0
-until pg_isready --quiet; do
-    if [ "$waited" -ge "$patience" ]; then
-        echo "library-backup: database $PGDATABASE on $PGHOST did not accept connections within $patience s" >&2
+# accept connections, once a second, for DATABASE_START_SECONDS by the clock. pg_isready: 0 accepting, 1 starting
+# up, 2 no answer, 3 not even tried (bad settings: no point in waiting).
+patience="\${BACKUP_CONNECT_SECONDS:-${DATABASE_START_SECONDS}}"
+deadline=$(($(date +%s) + patience))
+until pg_isready --quiet --timeout=1; do
+    status=$?
+    if [ "$status" -eq 3 ] || [ "$(date +%s)" -ge "$deadline" ]; then
+        echo "library-backup: database $PGDATABASE on $PGHOST did not accept connections within $patience s (pg_isready: $status)" >&2
         exit 1
     fi
     sleep 1
-    waited=$((waited + 1))
 done
 echo "library-backup: dumping database $PGDATABASE on $PGHOST to $file"
 pg_dump --format=custom --no-password --file="$file.partial"

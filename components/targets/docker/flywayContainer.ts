@@ -11,6 +11,7 @@ import { madeOf } from "../../service/whenCreated";
 import type { MigrationPhase } from "../../flyway/migrationFiles";
 import { contractContainerName, markedScript } from "./contractAttempt";
 import { dockerEnvs, ONE_SHOT, oneShotOptions } from "./dockerSpelling";
+import { DATABASE_START_SECONDS } from "./postgresContainer";
 
 export interface FlywayContainerArgs {
     name: string;
@@ -53,8 +54,20 @@ export const DATABASE_CONTAINER_LABEL = "library.database-container";
  */
 export const FLYWAY_JVM_OPTIONS = { JAVA_TOOL_OPTIONS: "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC" };
 
+/**
+ * Flyway starts with its database, not once it is healthy (postgresContainer.ts), and connects when the server
+ * listens: while a new data directory is initialised, the image's temporary server listens on the Unix socket only
+ * (docker-entrypoint.sh, docker_temp_server_start). Each failed attempt waits 1 s, doubled each time up to
+ * CONNECT_RETRIES_INTERVAL (flyway-core JdbcUtils.openConnection; Flyway's connectRetries and connectRetriesInterval
+ * docs): so once a second, for DATABASE_START_SECONDS attempts.
+ */
+const WAIT_FOR_THE_DATABASE = {
+    FLYWAY_CONNECT_RETRIES: String(DATABASE_START_SECONDS),
+    FLYWAY_CONNECT_RETRIES_INTERVAL: "1",
+};
+
 export function createFlywayContainer(args: FlywayContainerArgs, parent: pulumi.Resource): docker.Container {
-    const envs = dockerEnvs({ ...args.environment, ...FLYWAY_JVM_OPTIONS });
+    const envs = dockerEnvs({ ...args.environment, ...WAIT_FOR_THE_DATABASE, ...FLYWAY_JVM_OPTIONS });
     // Every Output among the arguments, as given to the container: see service/inputsGate.ts for why all of them.
     const databaseLabel = args.database ? [{ label: DATABASE_CONTAINER_LABEL, value: args.database.id }] : [];
     const inputs = [args.image, args.network, ...envs, ...databaseLabel.map((label) => label.value)];
@@ -73,7 +86,8 @@ export function createFlywayContainer(args: FlywayContainerArgs, parent: pulumi.
             ...ONE_SHOT,
             labels: [...args.labels, ...databaseLabel],
         },
-        oneShotOptions(parent, afterInputs(inputs, args.failure, args.dependsOn), args.timeoutSeconds),
+        // The create lasts until Flyway exits, which includes waiting for the server.
+        oneShotOptions(parent, afterInputs(inputs, args.failure, args.dependsOn), args.timeoutSeconds + DATABASE_START_SECONDS),
     );
     return madeOf(container, inputs);
 }

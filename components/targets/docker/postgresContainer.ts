@@ -37,6 +37,12 @@ export interface PostgresContainerArgs {
     failure: ServiceFailure;
 }
 
+/**
+ * How long whatever connects first (Flyway, the backup) waits for the server to accept connections, in seconds: as
+ * long as the provider's `wait` used to (a first-time initdb, a crash recovery).
+ */
+export const DATABASE_START_SECONDS = 120;
+
 /** Seconds PostgreSQL gets to shut down on a replacement or removal. */
 export const DATABASE_STOP_GRACE_SECONDS = 60;
 

@@ -68,9 +68,10 @@ describe("the backup's place in a service's chain", () => {
         expect(envOf(backup, "BACKUP_TAG")).toMatch(/^V3-[0-9a-f]{8}$/);
         expect(envOf(backup, "BACKUP_KEEP")).toBe("5");
         expect(envOf(backup, "PGHOST")).toBe("catalog-db");
-        // A dump may take an hour (the provider's own limit on a create is 20 minutes), and so may Flyway its 900 s.
-        expect(backup.customTimeouts?.create).toBe("3600s");
-        expect(named(first.registrations, "catalog-flyway").customTimeouts?.create).toBe("900s");
+        // A dump may take an hour (the provider's own limit on a create is 20 minutes), and so may Flyway its 900 s,
+        // each after up to 120 s of waiting for the database's server (postgresContainer.ts, DATABASE_START_SECONDS).
+        expect(backup.customTimeouts?.create).toBe("3720s");
+        expect(named(first.registrations, "catalog-flyway").customTimeouts?.create).toBe("1020s");
         expect(named(first.registrations, "catalog-backups").retainOnDelete).toBe(true);
     });
 
