@@ -86,7 +86,7 @@ export function createPostgresContainer(args: PostgresContainerArgs, parent: pul
             },
             // Not `wait`: the provider would return only once an inspection, one per second, sees the healthcheck pass
             // (resource_docker_container_funcs.go, create: waitForHealthyState's time.Sleep(time.Second)), and Flyway's
-            // JVM would start only then. Flyway starts at once and retries its connection instead (flyway/config.ts),
+            // JVM would start only then. Flyway starts at once and retries its connection instead (flywayContainer.ts),
             // and runs again whenever this container is replaced (flywayContainer.ts, `database`), so every server
             // that serves the apps has accepted Flyway's connection. The healthcheck stays for `docker ps` and
             // operators. `wait` is no reason to replace (resource_docker_container.go): stacks deployed with it update
