@@ -12,16 +12,16 @@
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
 import { databaseNames, replicaName } from "../../components/service/names";
 import { PROJECT_DIR } from "../../tools/lib/repository";
-import { docker, dockerEngine, sleep } from "../real/support/dockerEngine";
-import { stackImages, StackImages } from "../real/support/images";
+import { sleep } from "../real/support/dockerEngine";
+import { StackImages } from "../real/support/images";
 import { probeWhile } from "../real/support/probe";
 import { CommandResult, pulumiToolchain, runCommand, succeeded } from "../real/support/pulumiCli";
-import { devStackConfig, RealStack, ServiceSettings } from "../real/support/realStack";
+import { RealStack, ServiceSettings } from "../real/support/realStack";
+import { median, onRealEngine } from "./realEngine";
 
 const MIGRATION = ["V4__add_book_subtitle.sql", "ALTER TABLE books ADD COLUMN subtitle text;\n"] as const;
 const PASSWORD = "bench-only-password";
@@ -207,8 +207,6 @@ function fewest(rounds: { answers: (string | undefined)[] }[]): number {
     return Math.min(...rounds.map((r) => r.answers.filter((a) => a !== undefined).length));
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
 /** Section (e); `rounds` interleaved rounds, medians reported. */
 export async function composeSection(rounds: number): Promise<void> {
     console.log(`\n(e) Side by side with the memo's Compose file, on this Docker engine, ${rounds} interleaved round(s), medians`);
@@ -217,16 +215,8 @@ export async function composeSection(rounds: number): Promise<void> {
         console.log("not measured: docker-compose is not installed (Debian: apt-get install docker-compose)");
         return;
     }
-    const engine = await dockerEngine();
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), "library-bench-"));
-    const dev = devStackConfig();
-    const images = await stackImages(root, {
-        postgresImage: dev.postgresImage,
-        flywayImage: dev.flywayImage,
-        appImage: dev.services.catalog.image,
-    });
-    try {
-        for (const image of [images.postgres, images.flyway, images.app, images.nextApp]) docker(["pull", "-q", image]);
+    const pulled = (images: StackImages) => [images.postgres, images.flyway, images.app, images.nextApp];
+    await onRealEngine(pulled, async (engine, images, root) => {
         const toolchain = pulumiToolchain(PROJECT_DIR);
         console.log(
             `Docker ${engine.version}, docker-compose ${compose.stdout.trim()}, Pulumi ${toolchain.version}, ${images.kind} images`,
@@ -242,9 +232,5 @@ export async function composeSection(rounds: number): Promise<void> {
             const serving = change === "an app image change" ? `${fewestOf("theirs")} / ${fewestOf("ours")}` : "";
             console.log(`| ${change} | ${theirs.toFixed(1)} s | ${ours.toFixed(1)} s | ${(ours / theirs).toFixed(2)}x | ${serving} |`);
         }
-    } finally {
-        await images.stop();
-        await engine.stop();
-        fs.rmSync(root, { recursive: true, force: true });
-    }
+    });
 }

@@ -5,14 +5,12 @@
  * connection retries). Timed until every Flyway exited 0, with and without the options, interleaved; prints the
  * medians and their ratio. Same engine, images and toolchain variables as section (e).
  */
-import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { FLYWAY_JVM_OPTIONS } from "../../components/targets/docker/flywayContainer";
 import { PROJECT_DIR } from "../../tools/lib/repository";
-import { docker, dockerEngine } from "../real/support/dockerEngine";
-import { stackImages, StackImages } from "../real/support/images";
-import { devStackConfig } from "../real/support/realStack";
+import { docker } from "../real/support/dockerEngine";
+import { StackImages } from "../real/support/images";
+import { median, onRealEngine } from "./realEngine";
 
 const SERVICES = 3;
 
@@ -78,37 +76,25 @@ function firstDeployOfFlyway(images: StackImages, jvmOptions: Record<string, str
     }
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
 /** Section (f); `rounds` interleaved pairs. */
 export async function flywayJvmSection(rounds: number): Promise<void> {
     console.log(
         `\n(f) Flyway's JVM options: ${SERVICES} fresh databases and their Flyway runs at once, ${rounds} interleaved round(s), medians`,
     );
-    const engine = await dockerEngine();
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), "library-bench-jvm-"));
-    const dev = devStackConfig();
-    const images = await stackImages(root, {
-        postgresImage: dev.postgresImage,
-        flywayImage: dev.flywayImage,
-        appImage: dev.services.catalog.image,
-    });
-    try {
-        for (const image of [images.postgres, images.flyway]) docker(["pull", "-q", image]);
-        const without: number[] = [];
-        const withOptions: number[] = [];
-        for (let i = 0; i < rounds; i++) {
-            without.push(firstDeployOfFlyway(images, {}, `benchjvm${i}a`));
-            withOptions.push(firstDeployOfFlyway(images, FLYWAY_JVM_OPTIONS, `benchjvm${i}b`));
-        }
-        console.log(`| JVM options | until every Flyway exited | ratio |`);
-        console.log(`| --- | ---: | ---: |`);
-        const [defaults, tuned] = [median(without), median(withOptions)];
-        console.log(`| the JVM's defaults | ${defaults.toFixed(1)} s | 1.00 |`);
-        console.log(`| ${FLYWAY_JVM_OPTIONS.JAVA_TOOL_OPTIONS} | ${tuned.toFixed(1)} s | ${(tuned / defaults).toFixed(2)} |`);
-    } finally {
-        await images.stop();
-        await engine.stop();
-        fs.rmSync(root, { recursive: true, force: true });
-    }
+    await onRealEngine(
+        (images) => [images.postgres, images.flyway],
+        async (_engine, images) => {
+            const without: number[] = [];
+            const withOptions: number[] = [];
+            for (let i = 0; i < rounds; i++) {
+                without.push(firstDeployOfFlyway(images, {}, `benchjvm${i}a`));
+                withOptions.push(firstDeployOfFlyway(images, FLYWAY_JVM_OPTIONS, `benchjvm${i}b`));
+            }
+            console.log(`| JVM options | until every Flyway exited | ratio |`);
+            console.log(`| --- | ---: | ---: |`);
+            const [defaults, tuned] = [median(without), median(withOptions)];
+            console.log(`| the JVM's defaults | ${defaults.toFixed(1)} s | 1.00 |`);
+            console.log(`| ${FLYWAY_JVM_OPTIONS.JAVA_TOOL_OPTIONS} | ${tuned.toFixed(1)} s | ${(tuned / defaults).toFixed(2)} |`);
+        },
+    );
 }
