@@ -9,19 +9,23 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 
+/** The last line of `containerName`'s log, read through the provider; rejects when it cannot be read. */
+function readLastLine(containerName: string, parent: pulumi.Resource): pulumi.Output<docker.GetLogsResult> {
+    return docker.getLogsOutput(
+        { name: containerName, tail: "1", timestamps: true, logsListStringEnabled: true, discardHeaders: true },
+        { parent },
+    );
+}
+
 /** The last line of `containerName`'s log, with Docker's timestamp; undefined when there is none to read. */
 export function lastLogLine(containerName: string, parent: pulumi.Resource): pulumi.Output<string | undefined> {
-    const read = docker
-        .getLogsOutput({ name: containerName, tail: "1", timestamps: true, logsListStringEnabled: true, discardHeaders: true }, { parent })
-        .apply((result) => result.logsListStrings?.at(-1));
+    const read = readLastLine(containerName, parent).apply((result) => result.logsListStrings?.at(-1));
     return pulumi.recover(read, (): string | undefined => undefined);
 }
 
 /** Whether a container named `containerName` is on the Docker host now (running or not). */
 export function containerExists(containerName: string, parent: pulumi.Resource): pulumi.Output<boolean> {
-    const read = docker
-        .getLogsOutput({ name: containerName, tail: "1", timestamps: true, logsListStringEnabled: true, discardHeaders: true }, { parent })
-        .apply(() => true);
+    const read = readLastLine(containerName, parent).apply(() => true);
     return pulumi.recover(read, (error: unknown) => !saysNoSuchContainer(error));
 }
 
