@@ -50,7 +50,7 @@ module.exports = {
         layer("config-below-stack", "^components/config/", "^components/stack/", "The stack file's checks come before the stack."),
         layer(
             "nothing-imports-tests",
-            "^(components|tools)/|^(index|main)\\.ts$",
+            "^(components|tools)/|^index\\.ts$|^main\\.js$",
             "^test/",
             "Tests use the program, never the other way round.",
         ),
@@ -67,5 +67,7 @@ module.exports = {
         // Type-only imports are dependencies too: a type-only cycle is still a cycle.
         tsPreCompilationDeps: true,
         tsConfig: { fileName: "tsconfig.json" },
+        // Packages' `exports` maps, as Node resolves a require (main.js loads tsx/cjs/api, an exported subpath).
+        enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["require", "node", "default"] },
     },
 };

@@ -15,7 +15,7 @@ import { withoutPromiseStackTraces } from "./components/stack/shortStackTraces";
 /** The stack's outputs: the platform's own (Docker's `network`, Kubernetes' `namespace`) and each service's. */
 type StackOutputs = { [platformOutput: string]: pulumi.Output<any> } & { services: Record<string, ServiceOutputs> };
 
-// `projectDir`: where Pulumi.yaml and the migrations are, which main.ts passes when it runs the compiled build (bin/).
+// `projectDir`: where Pulumi.yaml and the migrations are, which main.js passes when it runs the compiled build (bin/).
 export = async (projectDir: string = __dirname): Promise<StackOutputs> => {
     await loadSqlParser();
     const namespace = configNamespace(projectDir);

@@ -1,6 +1,6 @@
 /**
  * `npm run build`: compiles the program into bin/, which `pulumi` then runs instead of transpiling index.ts on every
- * command (main.ts; components/stack/programBuild.ts). `npm ci` and every documented Pulumi command run it; a stale
+ * command (main.js; components/stack/programBuild.ts). `npm ci` and every documented Pulumi command run it; a stale
  * or missing bin/ only makes `pulumi` slower, never wrong.
  */
 import { buildProgram } from "./lib/programBuild";

@@ -5,8 +5,8 @@
  * Pulumi runs a TypeScript program through ts-node (@pulumi/pulumi cmd/run/run.js), which transpiles every module on
  * every run: about 1 s before the first resource on a 2-core machine, and its cache (a temp folder keyed by the
  * project's absolute path) is cold on every fresh checkout, i.e. on every CI environment's first deploy. The build
- * does that once. A build that no longer matches its sources is never run: main.ts checks the manifest below and falls
- * back to the sources, so a stale bin/ costs time, never correctness.
+ * does that once. A build that no longer matches its sources is never run: main.js checks the manifest below (with
+ * this module's compiled copy in bin/) and falls back to the sources, so a stale bin/ costs time, never correctness.
  */
 import { createHash } from "crypto";
 import * as fs from "fs";

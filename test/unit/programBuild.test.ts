@@ -1,7 +1,7 @@
 /**
- * The compiled program (components/stack/programBuild.ts, main.ts): `pulumi` runs bin/ only while it is a build of the
- * sources as they are, and the sources otherwise. A small project of its own, with this project's main.ts and
- * programBuild.ts, run as Pulumi would (a .ts main, required through a TypeScript loader).
+ * The compiled program (components/stack/programBuild.ts, main.js): `pulumi` runs bin/ only while it is a build of the
+ * sources as they are, and the sources otherwise. A small project of its own, with this project's main.js and
+ * programBuild.ts, run as Pulumi runs a JavaScript main (`typescript: false`): a plain `require`, no loader.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -28,15 +28,18 @@ function smallProject(): string {
         "index.ts",
         'import { greeting } from "./components/greeting";\nexport = (dir: string = __dirname) => `${greeting} ${__filename} in ${dir}`;\n',
     );
-    write("main.ts", fs.readFileSync(path.join(PROJECT_DIR, "main.ts"), "utf8"));
+    write("main.js", fs.readFileSync(path.join(PROJECT_DIR, "main.js"), "utf8"));
     write("components/stack/programBuild.ts", fs.readFileSync(path.join(PROJECT_DIR, "components", "stack", "programBuild.ts"), "utf8"));
     return dir;
 }
 
-/** What main.ts runs in `dir`, required as Pulumi requires a TypeScript main. */
-function runMain(dir: string): string {
-    const script = `console.log(require(${JSON.stringify(path.join(dir, "main.ts"))})())`;
-    const run = spawnSync(process.execPath, ["--require", "tsx/cjs", "-e", script], { cwd: PROJECT_DIR, encoding: "utf8" });
+/**
+ * What main.js runs in `dir`, required as Pulumi requires a JavaScript main. The small project has no node_modules:
+ * its packages (tsx) resolve from `packages`, this project's by default.
+ */
+function runMain(dir: string, packages = path.join(PROJECT_DIR, "node_modules")): string {
+    const script = `console.log(require(${JSON.stringify(path.join(dir, "main.js"))})())`;
+    const run = spawnSync(process.execPath, ["-e", script], { cwd: dir, encoding: "utf8", env: { ...process.env, NODE_PATH: packages } });
     if (run.status !== 0) throw new Error(run.stderr);
     return run.stdout.trim();
 }
@@ -70,6 +73,13 @@ describe("the compiled program", () => {
         expect(runMain(dir)).toBe(`edited ${path.join(dir, "index.ts")} in ${dir}`);
         ensureProgramBuilt(dir);
         expect(runMain(dir)).toBe(`edited ${path.join(dir, "bin", "index.js")} in ${dir}`);
+    });
+
+    it("says what to run when there is no build and nothing to run the sources with", () => {
+        const dir = smallProject();
+        expect(() => runMain(dir, path.join(dir, "no-packages"))).toThrow(/bin\/ is missing or is not a build[\s\S]*Run `npm ci`/);
+        buildProgram(dir);
+        expect(runMain(dir, path.join(dir, "no-packages"))).toBe(`ran ${path.join(dir, "bin", "index.js")} in ${dir}`);
     });
 
     it("refuses, naming the file, a program that does not compile, and leaves no build to run", () => {

@@ -99,13 +99,13 @@ export function runPulumi(args: readonly string[], cwd = PROJECT_DIR): number {
 }
 
 /**
- * Brings bin/ up to date before the CLI runs the program (main.ts), so that no command pays for transpiling it. A
- * program that does not compile is left to the CLI, which runs the sources and reports where they are wrong.
+ * Brings bin/ up to date before the CLI runs the program (main.js), so that no command pays for transpiling it. A
+ * program that does not compile is left to the CLI, whose main.js runs the sources and reports where they are wrong.
  */
 function compileProgram(projectDir: string): void {
     try {
         ensureProgramBuilt(projectDir);
     } catch (error) {
-        console.error(`pulumi: the program was not compiled, so Pulumi transpiles it (slower): ${(error as Error).message}`);
+        console.error(`pulumi: the program was not compiled, so main.js runs its sources (slower): ${(error as Error).message}`);
     }
 }

@@ -25,7 +25,7 @@ const PROJECT_FILES = [
     "tsconfig.json",
     "tsconfig.pulumi.json",
     "index.ts",
-    "main.ts",
+    "main.js",
     "bin",
     "components",
     "tools",
@@ -76,7 +76,7 @@ export class RealStack {
         const name = `rt${crypto.randomBytes(3).toString("hex")}`;
         const dir = path.join(root, "project");
         fs.mkdirSync(dir);
-        // As after `npm ci` (its `prepare`): the compiled program next to its sources (main.ts runs it).
+        // As after `npm ci` (its `prepare`): the compiled program next to its sources (main.js runs it).
         ensureProgramBuilt(PROJECT_DIR);
         for (const entry of PROJECT_FILES) fs.cpSync(path.join(PROJECT_DIR, entry), path.join(dir, entry), { recursive: true });
         fs.symlinkSync(path.join(PROJECT_DIR, "node_modules"), path.join(dir, "node_modules"));
