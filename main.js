@@ -11,15 +11,15 @@
 
 /** bin/index.js when bin/ is a build of the sources as they are now; undefined when there is no build or it is stale. */
 function compiledProgram(projectDir) {
-    let programBuild;
     try {
         // The build's own copy of the check. A stale copy still reads the manifest of the build it belongs to, and
         // that build's sources include this very check: any edit to either makes the digest differ.
-        programBuild = require("./bin/components/stack/programBuild.js");
+        const { currentBuild } = require("./bin/components/stack/programBuild.js");
+        return typeof currentBuild === "function" ? currentBuild(projectDir) : undefined;
     } catch {
-        return undefined; // No build yet (npm ci runs it: the `prepare` script).
+        // No build yet (npm ci runs it: the `prepare` script), or one that cannot even check itself: the sources run.
+        return undefined;
     }
-    return programBuild.currentBuild(projectDir);
 }
 
 /** Lets `require` load TypeScript, as the project's tools do (tsx, a devDependency). */
@@ -27,10 +27,12 @@ function registerTypeScript() {
     let tsx;
     try {
         tsx = require("tsx/cjs/api");
-    } catch {
+    } catch (error) {
+        if (error.code !== "MODULE_NOT_FOUND") throw error;
         throw new Error(
             "bin/ is missing or is not a build of the sources as they are, and tsx, which would run the sources, is not " +
                 "installed. Run `npm ci` (it builds bin/), or `npm run build` after editing the sources.",
+            { cause: error },
         );
     }
     tsx.register();

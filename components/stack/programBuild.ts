@@ -5,8 +5,9 @@
  * Pulumi runs a TypeScript program through ts-node (@pulumi/pulumi cmd/run/run.js), which transpiles every module on
  * every run: about 1 s before the first resource on a 2-core machine, and its cache (a temp folder keyed by the
  * project's absolute path) is cold on every fresh checkout, i.e. on every CI environment's first deploy. The build
- * does that once. A build that no longer matches its sources is never run: main.js checks the manifest below (with
- * this module's compiled copy in bin/) and falls back to the sources, so a stale bin/ costs time, never correctness.
+ * does that once, and main.js runs it. A build that no longer matches its sources is never run: main.js checks the
+ * manifest below (with this module's compiled copy in bin/) and falls back to the sources through tsx, so a stale bin/
+ * costs time, never correctness.
  */
 import { createHash } from "crypto";
 import * as fs from "fs";
@@ -25,7 +26,15 @@ export interface BuildManifest {
     sha256: string;
 }
 
-/** The digest of `sources` (relative to `projectDir`) as they are now: each one's path and content. */
+/** What an import may resolve to: a file with one of these endings, added beside a source, can change the program. */
+const TYPESCRIPT_FILE = /\.(ts|tsx|mts|cts)$/;
+
+/**
+ * The digest of `sources` (relative to `projectDir`) as they are now: each one's path and content, and the TypeScript
+ * files of every folder an import of one could resolve into (its own; for an index.ts, the folder above too). A file
+ * added there can change the program without changing any source: `./greeting` is components/greeting/index.ts until
+ * components/greeting.ts appears.
+ */
 export function sourcesDigest(projectDir: string, sources: string[]): string {
     const hash = createHash("sha256");
     for (const source of sources) {
@@ -33,6 +42,17 @@ export function sourcesDigest(projectDir: string, sources: string[]): string {
             .update("\0")
             .update(fs.readFileSync(path.join(projectDir, source)))
             .update("\0");
+    }
+    const folders = sources.flatMap((source) => {
+        const folder = path.dirname(source);
+        return path.basename(source).startsWith("index.") ? [folder, path.dirname(folder)] : [folder];
+    });
+    for (const folder of [...new Set(folders)].sort()) {
+        const files = fs
+            .readdirSync(path.join(projectDir, folder))
+            .filter((name) => TYPESCRIPT_FILE.test(name))
+            .sort();
+        hash.update(`${folder}/\0${files.join("\0")}\0`);
     }
     return hash.digest("hex");
 }

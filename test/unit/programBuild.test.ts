@@ -39,7 +39,9 @@ function smallProject(): string {
  */
 function runMain(dir: string, packages = path.join(PROJECT_DIR, "node_modules")): string {
     const script = `console.log(require(${JSON.stringify(path.join(dir, "main.js"))})())`;
-    const run = spawnSync(process.execPath, ["-e", script], { cwd: dir, encoding: "utf8", env: { ...process.env, NODE_PATH: packages } });
+    // No NODE_OPTIONS: a loader inherited from the test runner would run the sources whatever main.js decides.
+    const env = { ...process.env, NODE_PATH: packages, NODE_OPTIONS: "" };
+    const run = spawnSync(process.execPath, ["-e", script], { cwd: dir, encoding: "utf8", env });
     if (run.status !== 0) throw new Error(run.stderr);
     return run.stdout.trim();
 }
@@ -66,6 +68,24 @@ describe("the compiled program", () => {
         expect(currentBuild(dir)).toBeUndefined();
     });
 
+    it("runs the sources once the check itself (programBuild.ts) is edited, though bin/ holds the old check", () => {
+        const dir = smallProject();
+        buildProgram(dir);
+        fs.appendFileSync(path.join(dir, "components", "stack", "programBuild.ts"), "// edited\n");
+        expect(runMain(dir)).toBe(`ran ${path.join(dir, "index.ts")} in ${dir}`);
+    });
+
+    it("runs the sources once a file added beside a source changes what an import resolves to", () => {
+        const dir = smallProject();
+        // `./components/greeting` resolves to components/greeting/index.ts until components/greeting.ts exists.
+        fs.mkdirSync(path.join(dir, "components", "greeting"));
+        fs.renameSync(path.join(dir, "components", "greeting.ts"), path.join(dir, "components", "greeting", "index.ts"));
+        buildProgram(dir);
+        expect(runMain(dir)).toBe(`ran ${path.join(dir, "bin", "index.js")} in ${dir}`);
+        fs.writeFileSync(path.join(dir, "components", "greeting.ts"), 'export const greeting = "shadowed";\n');
+        expect(runMain(dir)).toBe(`shadowed ${path.join(dir, "index.ts")} in ${dir}`);
+    });
+
     it("runs the edited sources, not the stale build, and is rebuilt when a command needs it", () => {
         const dir = smallProject();
         buildProgram(dir);
@@ -87,5 +107,7 @@ describe("the compiled program", () => {
         fs.writeFileSync(path.join(dir, "components", "greeting.ts"), "export const greeting = ;\n");
         expect(() => buildProgram(dir)).toThrow(/the program does not compile:[\s\S]*greeting\.ts/);
         expect(currentBuild(dir)).toBeUndefined();
+        // What Pulumi then runs says where, too.
+        expect(() => runMain(dir)).toThrow(/greeting\.ts:1/);
     });
 });
