@@ -6,7 +6,7 @@
  * medians and their ratio. Same engine, images and toolchain variables as section (e).
  */
 import * as path from "path";
-import { FLYWAY_JVM_OPTIONS } from "../../components/targets/docker/flywayContainer";
+import { FLYWAY_JVM_OPTIONS, WAIT_FOR_THE_DATABASE } from "../../components/targets/docker/flywayContainer";
 import { PROJECT_DIR } from "../../tools/lib/repository";
 import { docker } from "../real/support/dockerEngine";
 import { StackImages } from "../real/support/images";
@@ -48,8 +48,7 @@ function firstDeployOfFlyway(images: StackImages, jvmOptions: Record<string, str
                 FLYWAY_USER: "o",
                 FLYWAY_PASSWORD: "bench",
                 FLYWAY_LOCATIONS: "filesystem:/flyway/sql",
-                FLYWAY_CONNECT_RETRIES: "120",
-                FLYWAY_CONNECT_RETRIES_INTERVAL: "1",
+                ...WAIT_FOR_THE_DATABASE,
                 ...jvmOptions,
             };
             docker([

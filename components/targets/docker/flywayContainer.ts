@@ -61,7 +61,7 @@ export const FLYWAY_JVM_OPTIONS = { JAVA_TOOL_OPTIONS: "-XX:TieredStopAtLevel=1 
  * CONNECT_RETRIES_INTERVAL (flyway-core JdbcUtils.openConnection; Flyway's connectRetries and connectRetriesInterval
  * docs): so once a second, for DATABASE_START_SECONDS attempts.
  */
-const WAIT_FOR_THE_DATABASE = {
+export const WAIT_FOR_THE_DATABASE = {
     FLYWAY_CONNECT_RETRIES: String(DATABASE_START_SECONDS),
     FLYWAY_CONNECT_RETRIES_INTERVAL: "1",
 };
